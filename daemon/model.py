@@ -1,0 +1,116 @@
+"""The domain: what a calendar event says, and what the service makes of it.
+
+Everything here is plain, frozen data. Times are always time-zone aware; the
+model never holds a naive datetime.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+class PartStat(enum.StrEnum):
+    """An attendee's answer to an invitation (RFC 5545 PARTSTAT)."""
+
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    TENTATIVE = "TENTATIVE"
+    NEEDS_ACTION = "NEEDS-ACTION"
+    DELEGATED = "DELEGATED"
+
+
+class EventStatus(enum.StrEnum):
+    CONFIRMED = "CONFIRMED"
+    TENTATIVE = "TENTATIVE"
+    CANCELLED = "CANCELLED"
+
+
+@dataclass(frozen=True)
+class Attendee:
+    email: str
+    name: str = ""
+    partstat: PartStat = PartStat.NEEDS_ACTION
+    #: Rooms and other resources (CUTYPE=ROOM/RESOURCE) are never people.
+    resource: bool = False
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One event as a calendar backend reports it, before any interpretation.
+
+    ``uid`` identifies one occurrence: a recurring event's instances carry the
+    series UID plus the recurrence id, so each instance is its own interview.
+    """
+
+    uid: str
+    title: str
+    start: datetime
+    end: datetime
+    description: str = ""
+    all_day: bool = False
+    status: EventStatus = EventStatus.CONFIRMED
+    attendees: tuple[Attendee, ...] = ()
+    organizer: str = ""
+    #: Set on events the service created itself (follow-up calls): their key.
+    own_key: str | None = None
+
+
+class Role(enum.StrEnum):
+    """Who a person is to the application; the order is the calling preference."""
+
+    DECISION_MAKER = "decision_maker"
+    INTERVIEWER = "interviewer"
+    HR = "hr"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str = ""
+    title: str = ""
+    #: E.164 when it could be parsed, else as written.
+    phone: str = ""
+    #: Postal address, for a handwritten note.
+    address: str = ""
+    role: Role = Role.INTERVIEWER
+    met: bool = True
+    #: Topics from ``Discussed with NAME:`` lines.
+    topics: tuple[str, ...] = ()
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str = "other"
+    #: Where the decision was read: "event", "call", "cli".
+    source: str = "event"
+
+
+@dataclass(frozen=True)
+class Interview:
+    """An interview event interpreted through the notes syntax of DESIGN.md."""
+
+    uid: str
+    title: str
+    start: datetime
+    end: datetime
+    company: str
+    #: Normalised company name: the application this interview belongs to.
+    application: str
+    job: str = ""
+    people: tuple[Person, ...] = ()
+    #: The day the employer promised an answer by, when the notes say so.
+    hear_back: date | None = None
+    discussed: tuple[str, ...] = ()
+    forgot: tuple[str, ...] = ()
+    offers: tuple[str, ...] = ()
+    #: Free text of the notes, lines that carry no label.
+    free_text: str = ""
+    decided: Decision | None = None
+    #: Problems found while reading the notes (unparseable hear-back date, ...).
+    warnings: tuple[str, ...] = field(default=())

@@ -1,0 +1,93 @@
+"""Typed, frozen settings: what ``daemon.config`` produces from the TOML file.
+
+Defaults here are the product's defaults (DESIGN.md, "Defaults that matter").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+DEFAULT_PATTERNS: tuple[str, ...] = (
+    "interview",
+    "phone screen",
+    "onsite",
+    "on-site",
+    "panel",
+    "final round",
+)
+
+#: Weekday names as written in the config, in ``date.weekday()`` order.
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    qualifications: tuple[str, ...] = ()
+    signature: str = ""
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    backend: str = "ics"
+    #: A local file path or an http(s) URL.
+    path: str = ""
+    #: Local .ics file where follow-up calls are written.
+    calls_path: Path | None = None
+
+
+@dataclass(frozen=True)
+class DraftSettings:
+    backend: str = "maildir"
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class StateSettings:
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class InterviewSettings:
+    patterns: tuple[str, ...] = DEFAULT_PATTERNS
+    grace_minutes: int = 60
+    #: Interviews that ended longer ago than this when first seen get no drafts
+    #: and no calls: installing the service must not flood the mailbox with
+    #: notes for last year's interviews.
+    lookback_days: int = 14
+
+
+@dataclass(frozen=True)
+class FollowupSettings:
+    default_wait_days: int = 7
+    #: Allowed call days as ``date.weekday()`` numbers (Monday is 0).
+    call_days: tuple[int, ...] = (1, 2, 3)
+    call_time: time = time(10, 0)
+    call_minutes: int = 15
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    #: How often ``followup run`` does a cycle.
+    interval_minutes: int = 5
+
+
+@dataclass(frozen=True)
+class Settings:
+    profile: Profile = field(default_factory=Profile)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    drafts: DraftSettings = field(default_factory=DraftSettings)
+    state: StateSettings = field(default_factory=StateSettings)
+    interviews: InterviewSettings = field(default_factory=InterviewSettings)
+    followup: FollowupSettings = field(default_factory=FollowupSettings)
+    service: ServiceSettings = field(default_factory=ServiceSettings)
+    #: Folder of templates that override the bundled ones (same file names).
+    templates_dir: Path | None = None
+    #: The config file these settings were read from, if any.
+    source: Path | None = None
