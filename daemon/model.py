@@ -89,6 +89,8 @@ class Decision:
     outcome: str = "other"
     #: Where the decision was read: "event", "call", "cli".
     source: str = "event"
+    #: The words of a ``Decided:`` line, as written (cleaned), e.g. "offer accepted".
+    note: str = ""
 
 
 @dataclass(frozen=True)

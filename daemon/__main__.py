@@ -1,0 +1,5 @@
+"""``python -m daemon`` runs the ``followup`` command."""
+
+from daemon.cli import main
+
+main()

@@ -1,0 +1,331 @@
+"""The ``followup`` command: set-up, inspection and overrides.
+
+Exit codes: 0 success; 1 a backend could not be read or written (nothing was
+changed by the failing step); 2 a configuration or usage error, one line per
+problem. Every ``FollowupError`` is turned into text in ``_fail``; a user never
+sees a traceback for a problem they can fix.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+import time as time_module
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from daemon import __version__
+from daemon.actions import CreateCall, CreateDraft, RecordInterview, describe
+from daemon.compose import Composer
+from daemon.config import find_config, load_settings, starter_config
+from daemon.errors import ConfigError, FollowupError
+from daemon.interviews import application_key
+from daemon.planning import plan
+from daemon.settings import Settings
+from daemon.status import application_statuses, draft_summary
+from daemon.wiring import build_calendar, build_engine, open_state
+
+log = logging.getLogger("followup")
+
+#: Named crash point to die at (tests of crash safety); never set in production.
+CRASH_ENV = "FOLLOWUP_CRASH_AT"
+
+
+@dataclass
+class Context:
+    config_path: Path | None
+    _settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            path = find_config(self.config_path, os.environ)
+            self._settings = load_settings(path, os.environ)
+        return self._settings
+
+
+def _fail(error: FollowupError) -> NoReturn:
+    if isinstance(error, ConfigError):
+        for problem in error.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+    click.echo(f"error: {error}", err=True)
+    sys.exit(1)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    try:
+        yield
+    except FollowupError as error:
+        _fail(error)
+
+
+def _parse_now(value: str | None, settings: Settings) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 time (e.g. 2026-12-01T09:00+01:00)", param_hint="--now"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=settings.profile.timezone)
+    return moment
+
+
+def _crash_point() -> Callable[[str], None] | None:
+    target = os.environ.get(CRASH_ENV)
+    if not target:
+        return None
+
+    def crash(name: str) -> None:
+        if name == target:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return crash
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Config file (default: $FOLLOWUP_CONFIG, else ~/.config/interview-followup/config.toml).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log what each cycle does.")
+@click.version_option(__version__, prog_name="followup")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
+    """Thank-you drafts after every interview, and weekly follow-up calls until decided."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    ctx.obj = Context(config_path)
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing config file.")
+@click.pass_obj
+def init(obj: Context, force: bool) -> None:
+    """Write a starter config file to edit."""
+    path = find_config(obj.config_path, os.environ)
+    if path.exists() and not force:
+        click.echo(f"error: {path} exists (use --force to overwrite)", err=True)
+        sys.exit(2)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(starter_config(), encoding="utf-8")
+    path.chmod(0o600)
+    click.echo(f"wrote {path}: edit [profile], [calendar] and [drafts], then run "
+               "`followup check-config`")
+
+
+@main.command("check-config")
+@click.pass_obj
+def check_config(obj: Context) -> None:
+    """Check the config file and show what it resolves to."""
+    with _user_errors():
+        settings = obj.settings
+    click.echo(f"config: {settings.source}")
+    p = settings.profile
+    click.echo(f"profile: {p.name or '(no name)'} <{p.email or 'no email'}>, {p.timezone.key}")
+    click.echo(f"calendar: {settings.calendar.backend} {settings.calendar.path}")
+    click.echo(f"calls written to: {settings.calendar.calls_path}")
+    click.echo(f"drafts: {settings.drafts.backend} {settings.drafts.path}")
+    click.echo(f"state: {settings.state.path or '(default)'}")
+    days = ", ".join(("mon", "tue", "wed", "thu", "fri", "sat", "sun")[d]
+                     for d in settings.followup.call_days)
+    click.echo(
+        f"calls: {days} at {settings.followup.call_time:%H:%M} for "
+        f"{settings.followup.call_minutes} minutes; default wait "
+        f"{settings.followup.default_wait_days} days"
+    )
+    click.echo("ok")
+
+
+@main.command()
+@click.option("--now", "now_text", metavar="ISO8601", help="Pretend it is this time.")
+@click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
+@click.pass_obj
+def once(obj: Context, now_text: str | None, dry_run: bool) -> None:
+    """Run one cycle: read the calendar, make drafts and calls, then exit."""
+    with _user_errors():
+        settings = obj.settings
+        now = _parse_now(now_text, settings)
+        store = open_state(settings)
+        try:
+            report = build_engine(settings, store, _crash_point()).cycle(now, dry_run=dry_run)
+        finally:
+            store.close()
+    if dry_run:
+        for action in report.planned:
+            if not isinstance(action, RecordInterview):
+                click.echo(describe(action))
+        if not report.planned:
+            click.echo("nothing to do")
+    else:
+        click.echo(
+            f"{report.drafts_created} drafts created ({report.late_drafts} late), "
+            f"{report.calls_created} calls scheduled, {report.calls_removed} calls removed, "
+            f"{report.drafts_gone} drafts sent or discarded"
+        )
+    for problem in report.problems:
+        click.echo(f"warning: {problem}", err=True)
+    if any(p.startswith(("calendar:", "drafts:")) for p in report.problems):
+        sys.exit(1)
+
+
+@main.command()
+@click.pass_obj
+def run(obj: Context) -> None:
+    """Run cycles every [service] interval_minutes until stopped."""
+    import schedule
+
+    with _user_errors():
+        settings = obj.settings
+        store = open_state(settings)
+        engine = build_engine(settings, store)
+    stop = False
+
+    def request_stop(signum: int, _frame: Any) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+
+    def job() -> None:
+        try:
+            report = engine.cycle(datetime.now(UTC))
+        except FollowupError as error:
+            log.error("cycle failed: %s", error)
+            return
+        for problem in report.problems:
+            log.warning("%s", problem)
+
+    scheduler = schedule.Scheduler()
+    scheduler.every(settings.service.interval_minutes).minutes.do(job)
+    job()
+    while not stop:
+        scheduler.run_pending()
+        time_module.sleep(1)
+    store.close()
+
+
+@main.command()
+@click.option("--now", "now_text", metavar="ISO8601", help="Pretend it is this time.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def status(obj: Context, now_text: str | None, as_json: bool) -> None:
+    """Show every application: drafts, calls, decisions."""
+    with _user_errors():
+        settings = obj.settings
+        now = _parse_now(now_text, settings)
+        store = open_state(settings)
+        try:
+            statuses = application_statuses(store, now)
+            quarantined = store.quarantined()
+        finally:
+            store.close()
+    if as_json:
+        click.echo(json.dumps([s.to_json() for s in statuses], indent=2))
+        return
+    zone = settings.profile.timezone
+    if not statuses:
+        click.echo("no interviews yet")
+    for s in statuses:
+        state = f"decided ({s.outcome})" if s.decided else "open"
+        click.echo(f"{s.company}{f' — {s.job}' if s.job else ''}: {state}")
+        click.echo(f"  interviews: {len(s.interviews)}, drafts: {draft_summary(s.drafts)}")
+        for d in s.drafts:
+            late = " (late)" if d.late else ""
+            click.echo(f"    {d.kind:<9} {d.name} <{d.to}>: {d.status}{late}")
+        if s.next_call:
+            local = s.next_call.astimezone(zone)
+            click.echo(f"  next call: {local:%a %Y-%m-%d %H:%M %Z} with {s.call_with or '?'}")
+    for entry in quarantined:
+        click.echo(f"skipped: {entry.item}: {entry.reason} (seen {entry.count}x)")
+
+
+@main.command()
+@click.argument("company")
+@click.option(
+    "--outcome",
+    type=click.Choice(["offer", "rejected", "withdrawn", "other"]),
+    default="other",
+    show_default=True,
+)
+@click.option("--now", "now_text", metavar="ISO8601", help="Pretend it is this time.")
+@click.pass_obj
+def decide(obj: Context, company: str, outcome: str, now_text: str | None) -> None:
+    """Mark an application decided: stop its follow-ups and remove future calls."""
+    with _user_errors():
+        settings = obj.settings
+        now = _parse_now(now_text, settings)
+        store = open_state(settings)
+        try:
+            key = application_key(company)
+            companies = store.companies()
+            if key not in companies:
+                known = ", ".join(sorted(companies.values())) or "none yet"
+                raise ConfigError([f"no application for {company!r} (known: {known})"])
+            with store.transaction():
+                store.record_decision(key, outcome, "cli", now)
+            report = build_engine(settings, store).cycle(now)
+        finally:
+            store.close()
+    click.echo(f"{companies[key]}: decided ({outcome}); {report.calls_removed} future calls removed")
+    for problem in report.problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+@main.command()
+@click.option("--now", "now_text", metavar="ISO8601", help="Pretend it is this time.")
+@click.pass_obj
+def preview(obj: Context, now_text: str | None) -> None:
+    """Show the drafts and calls the next cycle would make; write nothing."""
+    with _user_errors():
+        settings = obj.settings
+        now = _parse_now(now_text, settings)
+        store = open_state(settings)
+        try:
+            snapshot = store.snapshot()
+            changes = build_calendar(settings).changes(None)
+        finally:
+            store.close()
+        actions = plan(snapshot, changes.events, now, settings, window_start=changes.window_start)
+        composer = Composer(settings.templates_dir)
+        interviews = {uid: r.interview for uid, r in snapshot.interviews.items()}
+        interviews.update({a.interview.uid: a.interview for a in actions
+                           if isinstance(a, RecordInterview)})
+        shown = 0
+        for action in actions:
+            if isinstance(action, CreateDraft):
+                subject, body = composer.compose_note(
+                    interviews[action.interview_uid], action.person, settings.profile,
+                    variant=action.variant, late=action.late,
+                )
+                click.echo(f"=== draft to {action.person.name} <{action.person.email}>")
+                click.echo(f"Subject: {subject}\n\n{body}\n")
+                shown += 1
+            elif isinstance(action, CreateCall):
+                title, description = composer.compose_call(
+                    interviews[action.interview_uid], action.person, settings.profile
+                )
+                local = action.start.astimezone(settings.profile.timezone)
+                click.echo(f"=== call {local:%a %Y-%m-%d %H:%M %Z}: {title}\n{description}\n")
+                shown += 1
+        if not shown:
+            click.echo("nothing would be created now")
+

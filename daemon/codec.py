@@ -1,0 +1,102 @@
+"""Interviews to and from JSON for the state store.
+
+Stored times are UTC ISO 8601; people live in their own table, so they are
+kept out of the JSON here.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from daemon.model import Decision, Interview, Person, Role
+
+
+def to_utc_text(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime cannot be stored")
+    return moment.astimezone(UTC).isoformat()
+
+
+def from_utc_text(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:  # pragma: no cover - only written by to_utc_text
+        raise ValueError(f"stored time without zone: {text}")
+    return moment
+
+
+def interview_to_json(interview: Interview) -> str:
+    data: dict[str, Any] = {
+        "title": interview.title,
+        "company": interview.company,
+        "job": interview.job,
+        "hear_back": interview.hear_back.isoformat() if interview.hear_back else None,
+        "discussed": list(interview.discussed),
+        "forgot": list(interview.forgot),
+        "offers": list(interview.offers),
+        "free_text": interview.free_text,
+        "decided": (
+            {"outcome": interview.decided.outcome, "source": interview.decided.source}
+            if interview.decided
+            else None
+        ),
+        "warnings": list(interview.warnings),
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def interview_from_json(
+    *,
+    uid: str,
+    application: str,
+    start: str,
+    end: str,
+    data_text: str,
+    people: tuple[Person, ...],
+) -> Interview:
+    data = json.loads(data_text)
+    decided = data.get("decided")
+    return Interview(
+        uid=uid,
+        title=data["title"],
+        start=from_utc_text(start),
+        end=from_utc_text(end),
+        company=data["company"],
+        application=application,
+        job=data.get("job", ""),
+        people=people,
+        hear_back=date.fromisoformat(data["hear_back"]) if data.get("hear_back") else None,
+        discussed=tuple(data.get("discussed", ())),
+        forgot=tuple(data.get("forgot", ())),
+        offers=tuple(data.get("offers", ())),
+        free_text=data.get("free_text", ""),
+        decided=Decision(decided["outcome"], decided["source"]) if decided else None,
+        warnings=tuple(data.get("warnings", ())),
+    )
+
+
+def person_row(person: Person) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "email": person.email,
+        "title": person.title,
+        "phone": person.phone,
+        "address": person.address,
+        "role": person.role.value,
+        "met": int(person.met),
+        "topics": json.dumps(list(person.topics), ensure_ascii=False),
+    }
+
+
+def person_from_row(row: Any) -> Person:
+    return Person(
+        name=row["name"],
+        email=row["email"],
+        title=row["title"],
+        phone=row["phone"],
+        address=row["address"],
+        role=Role(row["role"]),
+        met=bool(row["met"]),
+        topics=tuple(json.loads(row["topics"])),
+    )

@@ -1,0 +1,237 @@
+"""One cycle: read the calendar, plan, apply the plan through the ports.
+
+Every remote write follows the intent-ledger order: record the key as
+``pending`` (committed), write remotely with that key, record the result. A
+crash between any two steps leaves a ``pending`` record that the next cycle
+repeats under the same key, which the adapter recognises.
+
+Errors have a scope: an ``ItemError`` (or any error building one note)
+quarantines that item; a ``BackendError`` stops further writes to that backend
+in this cycle; the cycle itself returns a report either way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from daemon.actions import (
+    Action,
+    CreateCall,
+    CreateDraft,
+    MarkInterviewRemoved,
+    ObserveCall,
+    Quarantine,
+    RecordDecision,
+    RecordInterview,
+    RemoteAction,
+    RemoveCall,
+    describe,
+)
+from daemon.compose import Composer, build_message
+from daemon.errors import BackendError, ItemError
+from daemon.ledger import DraftStatus, Snapshot
+from daemon.model import Interview
+from daemon.planning import plan
+from daemon.ports import Calendar, CallEvent, DraftStore
+from daemon.settings import Settings
+from daemon.state import StateStore
+
+log = logging.getLogger(__name__)
+
+#: A hook called at named points of a cycle; tests use it to crash on purpose.
+CrashPoint = Callable[[str], None]
+
+
+@dataclass
+class CycleReport:
+    planned: list[Action] = field(default_factory=list)
+    drafts_created: int = 0
+    late_drafts: int = 0
+    calls_created: int = 0
+    calls_removed: int = 0
+    drafts_gone: int = 0
+    #: One line per problem, for the user: what and why, never note text.
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Engine:
+    settings: Settings
+    calendar: Calendar
+    draft_store: DraftStore
+    store: StateStore
+    composer: Composer
+    crash_point: CrashPoint = field(default=lambda _name: None)
+
+    def cycle(self, now: datetime, *, dry_run: bool = False) -> CycleReport:
+        report = CycleReport()
+        try:
+            changes = self.calendar.changes(None)
+        except BackendError as error:
+            report.problems.append(f"calendar: {error}")
+            if not dry_run:
+                self._watch_drafts(now, report)
+            return report
+        if not changes.complete:
+            raise BackendError("this calendar backend returned an incremental listing")
+
+        actions = plan(
+            self.store.snapshot(),
+            changes.events,
+            now,
+            self.settings,
+            window_start=changes.window_start,
+        )
+        report.planned = actions
+        skipped = [Quarantine(what, why) for what, why in changes.skipped]
+        if dry_run:
+            report.planned = [*skipped, *actions]
+            return report
+
+        self._watch_drafts(now, report)
+        with self.store.transaction():
+            for action in [*skipped, *actions]:
+                self._record(action, now, report)
+            self.store.set_checkpoint("calendar", changes.checkpoint)
+        self.crash_point("after-record")
+
+        snapshot = self.store.snapshot()
+        failed_backends: set[str] = set()
+        for action in actions:
+            if isinstance(action, CreateDraft | CreateCall | RemoveCall):
+                self._write(action, snapshot, now, report, failed_backends)
+        return report
+
+    # -- observations -------------------------------------------------------------------
+
+    def _record(self, action: Action, now: datetime, report: CycleReport) -> None:
+        store = self.store
+        match action:
+            case RecordInterview(interview=interview, first_seen=first_seen):
+                store.record_interview(interview, first_seen)
+            case MarkInterviewRemoved(uid=uid):
+                store.mark_interview_removed(uid)
+            case RecordDecision(application=app, outcome=outcome, source=source):
+                store.record_decision(app, outcome, source, now)
+            case ObserveCall(key=key, start=start):
+                store.observe_call(key, start, now)
+            case Quarantine(item=item, reason=reason):
+                store.quarantine(item, reason, now)
+                report.problems.append(f"{item}: {reason}")
+            case _:
+                return
+
+    def _watch_drafts(self, now: datetime, report: CycleReport) -> None:
+        created = [d.key for d in self.store.drafts() if d.status is DraftStatus.CREATED]
+        if not created:
+            return
+        try:
+            present = self.draft_store.present(created)
+        except BackendError as error:
+            report.problems.append(f"drafts: {error}")
+            return
+        gone = [key for key in created if key not in present]
+        if gone:
+            with self.store.transaction():
+                self.store.drafts_gone(gone, now)
+            report.drafts_gone += len(gone)
+
+    # -- remote writes ------------------------------------------------------------------
+
+    def _write(
+        self,
+        action: RemoteAction,
+        snapshot: Snapshot,
+        now: datetime,
+        report: CycleReport,
+        failed_backends: set[str],
+    ) -> None:
+        backend = "drafts" if isinstance(action, CreateDraft) else "calendar"
+        if backend in failed_backends:
+            return
+        item = f"{backend} {action.key[:12]}"
+        try:
+            match action:
+                case CreateDraft():
+                    self._create_draft(action, snapshot, now, report)
+                case CreateCall():
+                    self._create_call(action, snapshot, now, report)
+                case RemoveCall(key=key):
+                    self.crash_point("before-remove-call")
+                    self.calendar.remove_call(key)
+                    self.crash_point("after-remove-call")
+                    with self.store.transaction():
+                        self.store.call_removed(key, now)
+                    report.calls_removed += 1
+        except BackendError as error:
+            failed_backends.add(backend)
+            report.problems.append(f"{backend}: {error}")
+        except (ItemError, ValueError) as error:
+            # ValueError: what the email package raises on a header it refuses.
+            with self.store.transaction():
+                self.store.quarantine(item, f"{type(error).__name__}: {error}", now)
+            report.problems.append(f"{item}: {error}")
+        else:
+            self.store.release([item])
+
+    def _create_draft(
+        self, action: CreateDraft, snapshot: Snapshot, now: datetime, report: CycleReport
+    ) -> None:
+        interview = _interview(snapshot, action.interview_uid)
+        profile = self.settings.profile
+        subject, body = self.composer.compose_note(
+            interview, action.person, profile, variant=action.variant, late=action.late
+        )
+        message = build_message(
+            key=action.key,
+            sender_name=profile.name,
+            sender_email=profile.email,
+            to_name=action.person.name,
+            to_email=action.person.email,
+            subject=subject,
+            body=body,
+            now=now,
+        )
+        with self.store.transaction():
+            self.store.intend_draft(action, now)
+        self.crash_point("before-create-draft")
+        remote_id = self.draft_store.create_draft(action.key, message)
+        self.crash_point("after-create-draft")
+        with self.store.transaction():
+            self.store.draft_created(action.key, remote_id, now)
+        report.drafts_created += 1
+        report.late_drafts += int(action.late)
+        log.info("%s", describe(action))
+
+    def _create_call(
+        self, action: CreateCall, snapshot: Snapshot, now: datetime, report: CycleReport
+    ) -> None:
+        interview = _interview(snapshot, action.interview_uid)
+        title, description = self.composer.compose_call(
+            interview, action.person, self.settings.profile
+        )
+        with self.store.transaction():
+            self.store.intend_call(action, now)
+        self.crash_point("before-put-call")
+        remote_id = self.calendar.put_call(
+            CallEvent(action.key, action.start, action.end, title, description)
+        )
+        self.crash_point("after-put-call")
+        with self.store.transaction():
+            self.store.call_created(action.key, remote_id, now)
+        report.calls_created += 1
+        log.info("%s", describe(action))
+
+
+def _interview(snapshot: Snapshot, uid: str) -> Interview:
+    record = snapshot.interviews.get(uid)
+    if record is None:  # pragma: no cover - recorded in the same cycle before any write
+        raise ItemError(f"interview {uid} is not in the state store")
+    return record.interview

@@ -1,0 +1,394 @@
+"""The notes syntax of an interview event's description (DESIGN.md, "Interview notes").
+
+Lines ``Label: value`` in any order and any case, optionally bulleted; every
+other line is free text. Reading notes never raises on what a person (or a
+hostile invitation) wrote: what cannot be understood becomes a warning.
+Warnings name the line number and never quote the notes, so they are safe to
+log (DESIGN.md: no note text in logs).
+
+Choices where DESIGN.md is silent:
+
+- One person per ``Met:``-style line. Commas separate the name from the
+  details, so ``Met: Alice, Bob`` reads as Alice with the title "Bob".
+- Labels that say "met" (``Met:``, ``Interviewer:``, ``Recruiter:``, ``HR:``)
+  make the person met; ``Decision maker:`` leaves that to the attendee list.
+- A label with an empty value (a template not filled in) is ignored.
+- Labels that hold one value (``Company:``, ``Role:``, ``Hear back:``,
+  ``Decided:``): the last readable one wins, as people append corrections.
+- Google Meet's generated block (between ``-::~:~::~`` rulers) is not notes.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import phonenumbers
+
+from daemon.hear_back import parse_hear_back
+from daemon.model import Decision, Person, Role
+from daemon.text import DECIDED_TAG, clean_block, clean_line, find_emails, visible_text
+
+#: Names, titles, company and job end up in e-mail headers and subjects.
+MAX_FIELD_CHARS = 300
+#: Topics and the like are sentences, still bounded.
+MAX_TEXT_CHARS = 2000
+#: Person values longer than this are not a name and a few details; reading
+#: them for phone numbers would only cost time.
+_MAX_PERSON_VALUE_CHARS = 1000
+
+
+class Label(enum.Enum):
+    COMPANY = "company"
+    JOB = "job"
+    MET = "met"
+    HR = "hr"
+    DECISION_MAKER = "decision maker"
+    ADDRESS = "address"
+    HEAR_BACK = "hear back"
+    DISCUSSED = "discussed"
+    FORGOT = "forgot"
+    OFFER = "offer"
+    DECIDED = "decided"
+
+
+#: Label spellings after :func:`_label_key` (casefold, hyphens as spaces).
+LABELS: dict[str, Label] = {
+    "company": Label.COMPANY,
+    "role": Label.JOB,
+    "position": Label.JOB,
+    "job": Label.JOB,
+    "met": Label.MET,
+    "interviewer": Label.MET,
+    "recruiter": Label.HR,
+    "hr": Label.HR,
+    "decision maker": Label.DECISION_MAKER,
+    "hiring manager": Label.DECISION_MAKER,
+    "address": Label.ADDRESS,
+    "hear back": Label.HEAR_BACK,
+    "hear back by": Label.HEAR_BACK,
+    "hearback": Label.HEAR_BACK,
+    "hearback by": Label.HEAR_BACK,
+    "decision by": Label.HEAR_BACK,
+    "discussed": Label.DISCUSSED,
+    "forgot": Label.FORGOT,
+    "correction": Label.FORGOT,
+    "offer": Label.OFFER,
+    "i can": Label.OFFER,
+    "decided": Label.DECIDED,
+}
+
+_PERSON_LABELS = {
+    Label.MET: Role.INTERVIEWER,
+    Label.HR: Role.HR,
+    Label.DECISION_MAKER: Role.DECISION_MAKER,
+}
+
+#: Calling preference, most wanted first (model.Role's declared order).
+ROLE_RANK = {role: rank for rank, role in enumerate(Role)}
+
+_BULLET = r"(?:[-*•·◦‣▪–—>]+\s*|\d{1,3}[.)]\s+)?"
+_LABEL_LINE = re.compile(rf"^\s*{_BULLET}(?P<label>[^:]{{1,60}}?)\s*:(?P<value>.*)$")
+_DECIDED_ALONE = re.compile(rf"^\s*{_BULLET}decided\s*[.!]*\s*$", re.IGNORECASE)
+_DISCUSSED_WITH = re.compile(r"^discussed\s+with\s+(?P<names>.+)$", re.IGNORECASE)
+_NAME_LIST_SEPARATOR = re.compile(r"\s*(?:,|&|\band\b)\s*", re.IGNORECASE)
+_MEET_RULER = re.compile(r"^\s*-::~[:~]*::-\s*$")
+
+_DECISION_WORDS = {
+    "offer": "offer",
+    "offered": "offer",
+    "accepted": "offer",
+    "hired": "offer",
+    "rejected": "rejected",
+    "rejection": "rejected",
+    "reject": "rejected",
+    "no": "rejected",
+    "withdrawn": "withdrawn",
+    "withdrew": "withdrawn",
+    "withdraw": "withdrawn",
+}
+#: ``Decided: not yet`` says the opposite of decided; stopping every
+#: follow-up on it would be the costly mistake, so it is not a decision.
+_NOT_DECIDED_WORDS = frozenset({"not", "pending", "tbd", "undecided", "waiting", "?"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A value that belongs to a person named in the notes (address, topic).
+
+    The person may be an attendee rather than a notes person, so mentions are
+    resolved only once attendees and notes are merged (``daemon.interviews``).
+    """
+
+    name: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Notes:
+    company: str = ""
+    job: str = ""
+    #: ``met`` is True only where a met-label named the person.
+    people: tuple[Person, ...] = ()
+    addresses: tuple[Mention, ...] = ()
+    topics: tuple[Mention, ...] = ()
+    hear_back: date | None = None
+    discussed: tuple[str, ...] = ()
+    forgot: tuple[str, ...] = ()
+    offers: tuple[str, ...] = ()
+    free_text: str = ""
+    decided: Decision | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+
+def parse_notes(description: str, *, interview_date: date, region: str = "US") -> Notes:
+    """Read the notes of one event; ``interview_date`` is its local date.
+
+    ``region`` (ISO 3166 alpha-2) reads phone numbers written without a
+    country code and orders numeric dates (``12/4``).
+    """
+    reader = _Reader(interview_date=interview_date, region=region)
+    in_meet_block = False
+    for number, line in enumerate(visible_text(description).splitlines(), start=1):
+        if _MEET_RULER.match(line):
+            in_meet_block = not in_meet_block
+        elif not in_meet_block:
+            reader.read_line(number, line)
+    return reader.result(has_decided_tag=DECIDED_TAG.search(description) is not None)
+
+
+def _label_key(label: str) -> str:
+    return " ".join(label.casefold().replace("-", " ").replace("_", " ").split())
+
+
+class _Reader:
+    """Accumulates one description's lines; a class only to keep the state together."""
+
+    def __init__(self, *, interview_date: date, region: str) -> None:
+        self.interview_date = interview_date
+        self.region = region
+        self.company = ""
+        self.job = ""
+        self.people: list[Person] = []
+        self.addresses: list[Mention] = []
+        self.topics: list[Mention] = []
+        self.hear_back: date | None = None
+        self.discussed: list[str] = []
+        self.forgot: list[str] = []
+        self.offers: list[str] = []
+        self.free_lines: list[str] = []
+        self.decided: Decision | None = None
+        self.warnings: list[str] = []
+
+    def read_line(self, number: int, line: str) -> None:
+        if _DECIDED_ALONE.match(line):
+            self.decided = Decision(outcome="other")
+            return
+        match = _LABEL_LINE.match(line)
+        if match is None or not self._read_label(number, match["label"], match["value"]):
+            self.free_lines.append(line)
+
+    def _read_label(self, number: int, raw_label: str, raw_value: str) -> bool:
+        """Apply one labelled line; False if the label is not one of ours."""
+        with_names = _DISCUSSED_WITH.match(raw_label.strip())
+        label = Label.DISCUSSED if with_names else LABELS.get(_label_key(raw_label))
+        if label is None:
+            return False
+        value = clean_line(raw_value, MAX_TEXT_CHARS)
+        if not value and label is not Label.DECIDED:
+            return True
+        if with_names:
+            for name in _NAME_LIST_SEPARATOR.split(clean_line(with_names["names"])):
+                if name:
+                    self.topics.append(Mention(clean_line(name, MAX_FIELD_CHARS), value, number))
+        elif label is Label.COMPANY:
+            self.company = clean_line(value, MAX_FIELD_CHARS)
+        elif label is Label.JOB:
+            self.job = clean_line(value, MAX_FIELD_CHARS)
+        elif label in _PERSON_LABELS:
+            self._read_person(number, label, value)
+        elif label is Label.ADDRESS:
+            self._read_address(number, value)
+        elif label is Label.HEAR_BACK:
+            self._read_hear_back(number, value)
+        elif label is Label.DISCUSSED:
+            self.discussed.append(value)
+        elif label is Label.FORGOT:
+            self.forgot.append(value)
+        elif label is Label.OFFER:
+            self.offers.append(value)
+        else:
+            self._read_decided(number, value)
+        return True
+
+    def _read_person(self, number: int, label: Label, value: str) -> None:
+        role = _PERSON_LABELS[label]
+        person = parse_person(value, role, region=self.region)
+        if person is None:
+            self.warnings.append(f"line {number}: no name, email or phone found for a person")
+            return
+        person = replace(person, met=label is not Label.DECISION_MAKER)
+        for index, known in enumerate(self.people):
+            if same_person(known, person):
+                self.people[index] = merge_people(known, person)
+                return
+        self.people.append(person)
+
+    def _read_address(self, number: int, value: str) -> None:
+        name, _, address = value.partition(",")
+        name, address = name.strip(), address.strip()
+        if not address or not name or any(char.isdigit() for char in name):
+            self.warnings.append(f"line {number}: an address needs the form 'Name, address'")
+            return
+        self.addresses.append(Mention(clean_line(name, MAX_FIELD_CHARS), address, number))
+
+    def _read_hear_back(self, number: int, value: str) -> None:
+        day = parse_hear_back(value, self.interview_date, region=self.region)
+        if day is None:
+            self.warnings.append(
+                f"line {number}: the hear-back date could not be read; the default wait applies"
+            )
+        elif day < self.interview_date:
+            self.warnings.append(
+                f"line {number}: the hear-back date is before the interview; it is ignored"
+            )
+        else:
+            if (day - self.interview_date).days > 180:
+                self.warnings.append(
+                    f"line {number}: the hear-back date is over six months after the interview"
+                )
+            self.hear_back = day
+
+    def _read_decided(self, number: int, value: str) -> None:
+        words = value.casefold().split()
+        first = words[0].strip(".,;:!") if words else ""
+        if first in _NOT_DECIDED_WORDS or value.startswith("?"):
+            self.warnings.append(f"line {number}: a 'Decided:' line that says not yet is ignored")
+            return
+        self.decided = Decision(outcome=_DECISION_WORDS.get(first, "other"))
+        if value:
+            self.decided = replace(self.decided, note=clean_line(value, MAX_FIELD_CHARS))
+
+    def result(self, *, has_decided_tag: bool) -> Notes:
+        decided = self.decided
+        if decided is None and has_decided_tag:
+            decided = Decision(outcome="other")
+        return Notes(
+            company=self.company,
+            job=self.job,
+            people=tuple(self.people),
+            addresses=tuple(self.addresses),
+            topics=tuple(self.topics),
+            hear_back=self.hear_back,
+            discussed=tuple(self.discussed),
+            forgot=tuple(self.forgot),
+            offers=tuple(self.offers),
+            free_text=_squeeze_blank_lines(clean_block("\n".join(self.free_lines))),
+            decided=decided,
+            warnings=tuple(self.warnings),
+        )
+
+
+def _squeeze_blank_lines(text: str) -> str:
+    """HTML blocks leave runs of empty lines; one is enough between paragraphs."""
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+# --- people ---------------------------------------------------------------
+
+_TEL_OR_MAILTO = re.compile(r"\b(?:tel|mailto|callto)\s*:\s*", re.IGNORECASE)
+#: ``email:``, ``phone:`` and the like written inside a person's value.
+_FIELD_WORDS = re.compile(
+    r"\b(?:e-?mail|phone|tel|mobile|cell|ph|title|name)\.?\s*:\s*", re.IGNORECASE
+)
+#: A phone-looking run that ``phonenumbers`` would not accept (fictional
+#: 555-01xx numbers, a missing area code); kept as written.
+_PHONE_LIKE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-]{5,20}\d(?![\w])")
+_PARENTHESISED = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
+_PIECE_SEPARATOR = re.compile(r"\s*(?:[,;|]|\s[-–—]\s)\s*")
+_EMPTY_BRACKETS = re.compile(r"<\s*>|\(\s*\)|\[\s*\]")
+_QUOTES_AND_PUNCTUATION = "\"'“”‘’«»<>.:;,-–— "
+
+
+def parse_person(value: str, role: Role, *, region: str = "US") -> Person | None:
+    """Read ``Name, Title, email, phone`` (details in any order) or ``Name (Title) <email>``.
+
+    The first comma-separated piece left after taking out the address, the
+    phone number and parenthesised text is the name; the rest is the title.
+    None when nothing identifies a person.
+    """
+    text = clean_line(value, _MAX_PERSON_VALUE_CHARS)
+    emails = find_emails(text)
+    for address in emails:
+        text = text.replace(address, " ")
+    text = _TEL_OR_MAILTO.sub(" ", text)
+    phone, text = _take_phone(text, region)
+    text = _FIELD_WORDS.sub(" ", _EMPTY_BRACKETS.sub(" ", text))
+    titles = [
+        (round_part or square_part).strip()
+        for round_part, square_part in _PARENTHESISED.findall(text)
+    ]
+    text = _PARENTHESISED.sub(" ", text)
+    pieces = [piece.strip(_QUOTES_AND_PUNCTUATION) for piece in _PIECE_SEPARATOR.split(text)]
+    pieces = [piece for piece in pieces if piece]
+    name = pieces[0] if pieces else ""
+    title = ", ".join(part for part in [*titles, *pieces[1:]] if part)
+    if not (name or emails or phone):
+        return None
+    return Person(
+        name=clean_line(name, MAX_FIELD_CHARS),
+        email=emails[0] if emails else "",
+        title=clean_line(title, MAX_FIELD_CHARS),
+        phone=phone,
+        role=role,
+    )
+
+
+def _take_phone(text: str, region: str) -> tuple[str, str]:
+    """The first phone number in ``text`` (E.164 when valid) and the text without it."""
+    try:
+        for match in phonenumbers.PhoneNumberMatcher(text, region):
+            e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            return e164, text[: match.start] + " " + text[match.end :]
+    except phonenumbers.NumberParseException:
+        pass
+    loose = _PHONE_LIKE.search(text)
+    if loose is None:
+        return "", text
+    return clean_line(loose.group()), text[: loose.start()] + " " + text[loose.end() :]
+
+
+def person_key_matches(person: Person, name: str) -> bool:
+    """Does ``name`` (from ``Discussed with NAME:`` or ``Address:``) mean ``person``?"""
+    wanted = " ".join(name.casefold().split())
+    if not wanted:
+        return False
+    full = " ".join(person.name.casefold().split())
+    return wanted == full or wanted == person.first_name.casefold()
+
+
+def same_person(first: Person, second: Person) -> bool:
+    """One person if the addresses match, else (neither has one differing) the names."""
+    if first.email and second.email:
+        return first.email.casefold() == second.email.casefold()
+    first_name = " ".join(first.name.casefold().split())
+    return bool(first_name) and first_name == " ".join(second.name.casefold().split())
+
+
+def merge_people(known: Person, other: Person) -> Person:
+    """Fill ``known``'s gaps from ``other``; the stronger role and any "met" win."""
+    role = min(known.role, other.role, key=ROLE_RANK.__getitem__)
+    return replace(
+        known,
+        name=known.name or other.name,
+        email=known.email or other.email,
+        title=known.title or other.title,
+        phone=known.phone or other.phone,
+        address=known.address or other.address,
+        role=role,
+        met=known.met or other.met,
+        topics=known.topics + tuple(topic for topic in other.topics if topic not in known.topics),
+    )

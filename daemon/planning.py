@@ -1,0 +1,359 @@
+"""The rules of the product: state + events + now -> actions. Pure, total, no I/O.
+
+``plan`` never raises on what a calendar contains: an event that cannot be
+interpreted becomes a ``Quarantine`` action and the rest is planned as usual.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from daemon.actions import (
+    Action,
+    CreateCall,
+    CreateDraft,
+    MarkInterviewRemoved,
+    ObserveCall,
+    Quarantine,
+    RecordDecision,
+    RecordInterview,
+    RemoveCall,
+)
+from daemon.detection import is_interview
+from daemon.interviews import interpret
+from daemon.keys import call_key, draft_key
+from daemon.ledger import CallRecord, CallStatus, DraftKind, DraftStatus, Snapshot
+from daemon.model import CalendarEvent, Interview, Person, Role
+from daemon.settings import Settings
+from daemon.slots import first_slot, wall_clock
+
+#: Thank-you notes are due within this long after the interview.
+NOTE_DEADLINE = timedelta(hours=24)
+#: Follow-up calls are at least this far apart (on the local wall clock).
+CALL_SPACING = timedelta(days=7)
+
+_DECIDED = re.compile(r"#decided\b|^\s*[-*•]?\s*decided\b\s*(?::\s*(?P<outcome>.*))?$", re.I | re.M)
+_OUTCOMES = ("offer", "rejected", "withdrawn")
+
+
+def decision_in(text: str) -> str | None:
+    """The outcome if ``text`` marks an application decided (a call event's notes)."""
+    match = _DECIDED.search(text)
+    if match is None:
+        return None
+    outcome = (match.group("outcome") or "").strip().casefold()
+    return next((o for o in _OUTCOMES if outcome.startswith(o)), "other")
+
+
+@dataclass(frozen=True)
+class _View:
+    """The interviews that count, after merging the calendar with the ledger."""
+
+    interviews: dict[str, Interview]
+    eligible: set[str]
+
+
+def plan(
+    state: Snapshot,
+    events: Sequence[CalendarEvent],
+    now: datetime,
+    settings: Settings,
+    *,
+    window_start: datetime | None = None,
+) -> list[Action]:
+    """Everything to do now, given what is known and what the calendar shows.
+
+    ``events`` is the whole calendar as it is now (the service's own call
+    events included, marked by ``own_key``); events ending before
+    ``window_start`` were not listed and are not taken as deleted.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be time-zone aware")
+    actions: list[Action] = []
+    own = {e.own_key: e for e in events if e.own_key}
+    current = _interpret_all(events, settings, actions)
+
+    for uid, interview in current.items():
+        record = state.interviews.get(uid)
+        if record is None or record.interview != interview or not record.active:
+            first_seen = record.first_seen if record else now
+            actions.append(RecordInterview(interview, first_seen))
+
+    # An empty listing is far more likely a broken feed than a user who deleted
+    # every event at once: it is never read as "everything was deleted".
+    trust_absence = bool(events)
+    for uid, record in state.interviews.items():
+        gone = uid not in current and record.active and trust_absence
+        if gone and (window_start is None or record.interview.end >= window_start):
+            actions.append(MarkInterviewRemoved(uid))
+    removed = {a.uid for a in actions if isinstance(a, MarkInterviewRemoved)}
+
+    view = _merge(state, current, removed, now, settings)
+    decided = _decisions(state, view, own, actions)
+
+    by_application: dict[str, list[Interview]] = defaultdict(list)
+    for uid in view.eligible:
+        interview = view.interviews[uid]
+        by_application[interview.application].append(interview)
+
+    for application in sorted(by_application):
+        interviews = sorted(by_application[application], key=lambda i: (i.end, i.uid))
+        calls = sorted(
+            (c for c in state.calls.values() if c.application == application),
+            key=lambda c: (c.round_uid, c.seq),
+        )
+        actions.extend(_observe_calls(calls, own, trust_absence))
+        calls = _apply_observations(calls, actions)
+        if application in decided:
+            actions.extend(_remove_future(calls, now, "the application is decided"))
+            continue
+        actions.extend(_drafts(state, interviews, now, settings))
+        actions.extend(_calls(interviews, calls, now, settings))
+
+    # Calls of applications whose interviews all left the calendar still get
+    # the user's edits and a decision read, and are removed when decided.
+    for application in sorted({c.application for c in state.calls.values()} - by_application.keys()):
+        calls = [c for c in state.calls.values() if c.application == application]
+        actions.extend(_observe_calls(calls, own, trust_absence))
+        if application in decided:
+            actions.extend(_remove_future(_apply_observations(calls, actions), now, "decided"))
+    return actions
+
+
+def _interpret_all(
+    events: Iterable[CalendarEvent], settings: Settings, actions: list[Action]
+) -> dict[str, Interview]:
+    current: dict[str, Interview] = {}
+    for event in events:
+        try:
+            if event.own_key or not is_interview(
+                event, settings.profile.email, settings.interviews.patterns
+            ):
+                continue
+            current[event.uid] = interpret(event, settings.profile)
+        except Exception as error:  # noqa: BLE001 - one bad event never stops the rest
+            actions.append(Quarantine(f"event {event.uid!r}", f"{type(error).__name__}: {error}"))
+    return current
+
+
+def _merge(
+    state: Snapshot,
+    current: dict[str, Interview],
+    removed: set[str],
+    now: datetime,
+    settings: Settings,
+) -> _View:
+    interviews = {
+        uid: record.interview
+        for uid, record in state.interviews.items()
+        if record.active and uid not in removed
+    }
+    interviews.update(current)
+    lookback = timedelta(days=settings.interviews.lookback_days)
+    eligible = set()
+    for uid, interview in interviews.items():
+        record = state.interviews.get(uid)
+        first_seen = record.first_seen if record else now
+        if interview.end >= first_seen - lookback:
+            eligible.add(uid)
+    return _View(interviews, eligible)
+
+
+def _decisions(
+    state: Snapshot, view: _View, own: dict[str, CalendarEvent], actions: list[Action]
+) -> set[str]:
+    decided = set(state.decisions)
+    found: dict[str, tuple[str, str]] = {}
+    for uid in sorted(view.interviews):
+        interview = view.interviews[uid]
+        if interview.decided is not None:
+            found.setdefault(interview.application, (interview.decided.outcome, "event"))
+    for key, event in sorted(own.items()):
+        call = state.calls.get(key)
+        outcome = decision_in(f"{event.title}\n{event.description}")
+        if call is not None and outcome is not None:
+            found.setdefault(call.application, (outcome, "call"))
+    for application, (outcome, source) in sorted(found.items()):
+        if application not in decided:
+            actions.append(RecordDecision(application, outcome, source))
+            decided.add(application)
+    return decided
+
+
+def _observe_calls(
+    calls: Iterable[CallRecord], own: dict[str, CalendarEvent], trust_absence: bool
+) -> list[Action]:
+    observed: list[Action] = []
+    for call in calls:
+        if call.status is not CallStatus.CREATED:
+            continue
+        event = own.get(call.key)
+        if event is None:
+            if trust_absence:
+                observed.append(ObserveCall(call.key, None))
+        elif event.start != call.effective_start:
+            observed.append(ObserveCall(call.key, event.start))
+    return observed
+
+
+def _apply_observations(calls: list[CallRecord], actions: Sequence[Action]) -> list[CallRecord]:
+    seen = {a.key: a for a in actions if isinstance(a, ObserveCall)}
+    result = []
+    for call in calls:
+        observation = seen.get(call.key)
+        if observation is None:
+            result.append(call)
+        elif observation.start is None:
+            result.append(replace(call, status=CallStatus.DELETED))
+        else:
+            result.append(replace(call, observed_start=observation.start))
+    return result
+
+
+def _remove_future(calls: Iterable[CallRecord], now: datetime, reason: str) -> list[Action]:
+    return [
+        RemoveCall(call.key, reason)
+        for call in calls
+        if call.status in (CallStatus.CREATED, CallStatus.PENDING) and call.effective_start > now
+    ]
+
+
+def _drafts(
+    state: Snapshot, interviews: Sequence[Interview], now: datetime, settings: Settings
+) -> list[Action]:
+    grace = timedelta(minutes=settings.interviews.grace_minutes)
+    actions: list[Action] = []
+    for interview in interviews:
+        if now < interview.end + grace:
+            continue
+        seen: set[str] = set()
+        variant = 0
+        for person in interview.people:
+            email = person.email.strip().casefold()
+            if not email or email in seen:
+                continue
+            if person.met:
+                kind = DraftKind.THANK_YOU
+            elif person.role is Role.DECISION_MAKER:
+                kind = DraftKind.INTEREST
+            else:
+                continue
+            seen.add(email)
+            key = draft_key(interview.uid, email)
+            if key not in state.drafts or not _settled(state, key):
+                actions.append(
+                    CreateDraft(
+                        key=key,
+                        interview_uid=interview.uid,
+                        application=interview.application,
+                        person=person,
+                        kind=kind,
+                        variant=variant,
+                        late=now > interview.end + NOTE_DEADLINE,
+                    )
+                )
+            variant += 1
+    return actions
+
+
+def _settled(state: Snapshot, key: str) -> bool:
+    """A draft is settled once created: from then on it belongs to the user."""
+    return state.drafts[key].status is not DraftStatus.PENDING
+
+
+def hear_back_day(interview: Interview, settings: Settings) -> date:
+    """The day by which the employer said they would answer (or the default wait)."""
+    if interview.hear_back is not None:
+        return interview.hear_back
+    local_end = interview.end.astimezone(settings.profile.timezone).date()
+    return local_end + timedelta(days=settings.followup.default_wait_days)
+
+
+def _calls(
+    interviews: Sequence[Interview],
+    calls: Sequence[CallRecord],
+    now: datetime,
+    settings: Settings,
+) -> list[Action]:
+    anchor = interviews[-1]
+    grace = timedelta(minutes=settings.interviews.grace_minutes)
+    actions: list[Action] = []
+    # A new round restarts the clock: upcoming calls of earlier rounds go.
+    stale = [c for c in calls if c.round_uid != anchor.uid]
+    actions.extend(_remove_future(stale, now, "a new interview restarted the follow-up clock"))
+    if now < anchor.end + grace:
+        return actions
+
+    rules = settings.followup
+    zone = settings.profile.timezone
+    duration = timedelta(minutes=rules.call_minutes)
+    withdrawn = {a.key for a in actions if isinstance(a, RemoveCall)}
+    series = [c for c in calls if c.round_uid == anchor.uid and c.status is not CallStatus.REMOVED]
+    last = series[-1] if series else None
+    if last is not None and last.status is CallStatus.PENDING:
+        # The write may or may not have happened: repeat it under the same key.
+        actions.append(_call_action(anchor, interviews, last.seq, last.start, last.end))
+        return actions
+    # Calls of every round count for "at most once a week" and "one upcoming call".
+    held = [
+        c
+        for c in calls
+        if c.status in (CallStatus.CREATED, CallStatus.DELETED) and c.key not in withdrawn
+    ]
+    if any(c.effective_end > now for c in held):
+        return actions
+
+    floor = wall_clock(now, zone)
+    if held:
+        latest = max(wall_clock(c.effective_start, zone) for c in held)
+        floor = max(floor, latest + CALL_SPACING)
+    start = first_slot(
+        floor=floor,
+        not_before=now,
+        after_day=hear_back_day(anchor, settings),
+        call_days=rules.call_days,
+        call_time=rules.call_time,
+        zone=zone,
+    )
+    seq = last.seq + 1 if last else 0
+    actions.append(_call_action(anchor, interviews, seq, start, start + duration))
+    return actions
+
+
+def _call_action(
+    anchor: Interview, interviews: Sequence[Interview], seq: int, start: datetime, end: datetime
+) -> CreateCall:
+    return CreateCall(
+        key=call_key(anchor.application, anchor.uid, seq),
+        application=anchor.application,
+        round_uid=anchor.uid,
+        seq=seq,
+        start=start,
+        end=end,
+        person=person_to_call(interviews),
+        interview_uid=anchor.uid,
+    )
+
+
+_ROLE_ORDER = {Role.DECISION_MAKER: 0, Role.INTERVIEWER: 1, Role.HR: 2}
+
+
+def person_to_call(interviews: Sequence[Interview]) -> Person | None:
+    """The decision maker if possible, then a non-HR interviewer, HR last.
+
+    Within a role, someone with a phone number beats someone without, and the
+    latest round beats earlier ones.
+    """
+    candidates: list[tuple[int, int, int, Person]] = []
+    for age, interview in enumerate(reversed(interviews)):
+        for person in interview.people:
+            if not person.met and person.role is not Role.DECISION_MAKER:
+                continue
+            candidates.append((_ROLE_ORDER[person.role], 0 if person.phone else 1, age, person))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: c[:3])[3]

@@ -1,0 +1,101 @@
+"""What ``followup status`` shows: one entry per application, from the state store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from daemon.ledger import CallStatus, DraftStatus
+from daemon.state import StateStore
+
+_LIVE_CALLS = (CallStatus.CREATED, CallStatus.PENDING)
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    to: str
+    name: str
+    status: str
+    kind: str
+    late: bool
+
+
+@dataclass(frozen=True)
+class ApplicationStatus:
+    company: str
+    application: str
+    job: str
+    interviews: list[datetime]
+    decided: bool
+    outcome: str | None
+    next_call: datetime | None
+    calls: list[datetime]
+    call_with: str
+    drafts: list[DraftLine] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "company": self.company,
+            "application": self.application,
+            "job": self.job,
+            "interviews": [i.isoformat() for i in self.interviews],
+            "decided": self.decided,
+            "outcome": self.outcome,
+            "next_call": self.next_call.isoformat() if self.next_call else None,
+            "calls": [c.isoformat() for c in self.calls],
+            "call_with": self.call_with,
+            "drafts": [
+                {"to": d.to, "name": d.name, "status": d.status, "kind": d.kind, "late": d.late}
+                for d in self.drafts
+            ],
+        }
+
+
+def application_statuses(store: StateStore, now: datetime) -> list[ApplicationStatus]:
+    snapshot = store.snapshot()
+    companies = store.companies()
+    result = []
+    for application in sorted(companies, key=lambda a: companies[a].casefold()):
+        interviews = sorted(
+            (r.interview for r in snapshot.interviews.values()
+             if r.active and r.interview.application == application),
+            key=lambda i: i.start,
+        )
+        calls = sorted(
+            (c for c in snapshot.calls.values()
+             if c.application == application and c.status in _LIVE_CALLS),
+            key=lambda c: c.effective_start,
+        )
+        upcoming = [c for c in calls if c.effective_start > now]
+        decision = snapshot.decisions.get(application)
+        drafts = [
+            DraftLine(d.email, d.name, d.status.value, d.kind.value, d.late)
+            for d in snapshot.drafts.values()
+            if d.application == application
+        ]
+        result.append(
+            ApplicationStatus(
+                company=companies[application],
+                application=application,
+                job=next((i.job for i in reversed(interviews) if i.job), ""),
+                interviews=[i.start for i in interviews],
+                decided=decision is not None,
+                outcome=decision.outcome if decision else None,
+                next_call=upcoming[0].effective_start if upcoming else None,
+                calls=[c.effective_start for c in calls],
+                call_with=upcoming[0].person_name if upcoming else "",
+                drafts=drafts,
+            )
+        )
+    return result
+
+
+def draft_summary(drafts: list[DraftLine]) -> str:
+    waiting = sum(1 for d in drafts if d.status == DraftStatus.CREATED.value)
+    gone = sum(1 for d in drafts if d.status == DraftStatus.GONE.value)
+    late = sum(1 for d in drafts if d.late)
+    parts = [f"{waiting} waiting in drafts", f"{gone} sent or discarded"]
+    if late:
+        parts.append(f"{late} late")
+    return ", ".join(parts)

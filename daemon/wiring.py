@@ -1,0 +1,69 @@
+"""The composition root: the one place that picks adapters for the settings.
+
+The core modules never import ``integrations``; only this module (and the CLI
+through it) does.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from daemon.compose import Composer
+from daemon.cycle import CrashPoint, Engine
+from daemon.errors import ConfigError
+from daemon.ports import Calendar, DraftStore
+from daemon.settings import Settings
+from daemon.state import StateStore
+
+
+def default_state_path(environ: os._Environ[str] | dict[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    if env.get("STATE_DIRECTORY"):
+        # systemd's StateDirectory= (a colon-separated list; the first is ours).
+        return Path(env["STATE_DIRECTORY"].split(":")[0]) / "state.sqlite3"
+    base = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "interview-followup" / "state.sqlite3"
+
+
+def build_calendar(settings: Settings) -> Calendar:
+    match settings.calendar.backend:
+        case "ics":
+            from integrations.ics import IcsCalendar
+
+            return IcsCalendar(
+                settings.calendar.path,
+                settings.calendar.calls_path,
+                default_tz=settings.profile.timezone,
+            )
+    raise ConfigError([f"calendar.backend: unknown backend {settings.calendar.backend!r}"])
+
+
+def build_draft_store(settings: Settings) -> DraftStore:
+    match settings.drafts.backend:
+        case "maildir":
+            from integrations.maildir import MaildirDraftStore
+
+            if settings.drafts.path is None:
+                raise ConfigError(["drafts.path: required"])
+            return MaildirDraftStore(settings.drafts.path)
+    raise ConfigError([f"drafts.backend: unknown backend {settings.drafts.backend!r}"])
+
+
+def open_state(settings: Settings) -> StateStore:
+    return StateStore.open(settings.state.path or default_state_path())
+
+
+def build_engine(
+    settings: Settings, store: StateStore, crash_point: CrashPoint | None = None
+) -> Engine:
+    engine = Engine(
+        settings=settings,
+        calendar=build_calendar(settings),
+        draft_store=build_draft_store(settings),
+        store=store,
+        composer=Composer(settings.templates_dir),
+    )
+    if crash_point is not None:
+        engine.crash_point = crash_point
+    return engine

@@ -1,0 +1,279 @@
+"""From parsed iCalendar components to the core's ``CalendarEvent``.
+
+Rules that the files leave open, decided here:
+
+* Floating times (no TZID, no ``Z``), date-only values and TZIDs that name no
+  known zone are read in the calendar's zone: ``X-WR-TIMEZONE`` when the
+  file has a valid one (Google exports), else the user's zone.
+* A single event is listed whatever its date, so an interview from months
+  ago is still seen. A recurring series is expanded only within the window,
+  and each occurrence gets its own uid: ``<UID>#<recurrence id in UTC>``.
+* A missing DTEND means DTSTART + DURATION, else one day for a date and no
+  time for a date-time (RFC 5545 3.6.1); an end before the start is read as
+  the start.
+* Every event is converted inside its own error boundary: a bad one is
+  reported in ``skipped`` and the rest are read.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+import icalendar
+import recurring_ical_events
+import x_wr_timezone
+
+from daemon.model import Attendee, CalendarEvent, EventStatus, PartStat
+from integrations.ics.calls import KEY_PROPERTY, key_of
+from integrations.ics.layout import unescape_text
+from integrations.ics.parsing import PARSE_ERRORS, clean, describe_error
+from integrations.ics.zones import safe_zone
+
+#: Bounds on what one event may hand the core (the file is bounded as a whole).
+MAX_TITLE_CHARS = 2_000
+MAX_DESCRIPTION_CHARS = 100_000
+#: Occurrences read per series and window; an interview series never comes close.
+MAX_OCCURRENCES = 1_000
+#: Rules that recur this often are not meetings; expanding them only costs time.
+_TOO_FREQUENT = {"SECONDLY", "MINUTELY"}
+_RESOURCE_TYPES = {"ROOM", "RESOURCE"}
+
+
+@dataclass(frozen=True)
+class Window:
+    """Where recurring series are expanded."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass
+class Reading:
+    events: list[CalendarEvent] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def read_events(calendar: icalendar.Calendar, default_zone: tzinfo, window: Window) -> Reading:
+    """Every event of ``calendar``, recurring series expanded within ``window``."""
+    reading = Reading()
+    zone = _calendar_zone(calendar, default_zone)
+    calendar = _to_standard(calendar, zone)
+    series: dict[str, list[icalendar.Component]] = defaultdict(list)
+    for component in calendar.subcomponents:
+        if component.name != "VEVENT":
+            continue
+        uid = _text(component, "UID")
+        if not uid:
+            reading.skipped.append((_label(component), "no UID: it could not be followed reliably"))
+            continue
+        series[uid].append(component)
+
+    for uid, components in series.items():
+        try:
+            if any(_recurs(component) for component in components):
+                reading.events.extend(_occurrences(uid, components, zone, window, reading.skipped))
+            else:
+                reading.events.append(_event(uid, _latest(components), zone))
+        except PARSE_ERRORS as error:
+            reading.skipped.append((clean(uid), describe_error(error)))
+    return reading
+
+
+def _calendar_zone(calendar: icalendar.Calendar, default_zone: tzinfo) -> tzinfo:
+    name = calendar.get("X-WR-TIMEZONE")
+    zone = safe_zone(str(name)) if name is not None else None
+    return zone or default_zone
+
+
+def _to_standard(calendar: icalendar.Calendar, zone: tzinfo) -> icalendar.Calendar:
+    """Apply X-WR-TIMEZONE the way Google means it (UTC and floating times in that zone).
+
+    It matters for recurring series: Google writes their DTSTART in UTC, and a
+    weekly 10:00 meeting must stay at 10:00 local time across a DST change.
+    """
+    if calendar.get("X-WR-TIMEZONE") is None:
+        return calendar
+    try:
+        return x_wr_timezone.to_standard(calendar, timezone=zone)
+    except PARSE_ERRORS:
+        # One broken value spoils the conversion of the whole file; reading the
+        # times as they are is still right for every single (non-recurring) event.
+        return calendar
+
+
+def _recurs(component: icalendar.Component) -> bool:
+    return any(prop in component for prop in ("RRULE", "RDATE", "RECURRENCE-ID"))
+
+
+def _latest(components: list[icalendar.Component]) -> icalendar.Component:
+    """Of several events sharing one UID, the one with the highest SEQUENCE (then the last)."""
+
+    def sequence(component: icalendar.Component) -> int:
+        try:
+            return int(component.get("SEQUENCE", 0))
+        except (TypeError, ValueError):
+            return 0
+
+    return max(reversed(components), key=sequence)
+
+
+def _occurrences(
+    uid: str,
+    components: list[icalendar.Component],
+    zone: tzinfo,
+    window: Window,
+    skipped: list[tuple[str, str]],
+) -> Iterable[CalendarEvent]:
+    for component in components:
+        rule = component.get("RRULE")
+        rules = rule if isinstance(rule, list) else [rule] if rule is not None else []
+        if any(str(freq).upper() in _TOO_FREQUENT for r in rules for freq in r.get("FREQ", [])):
+            skipped.append((clean(uid), "recurs more often than hourly; not read"))
+            return []
+    single = icalendar.Calendar()
+    for component in components:
+        single.add_component(component)
+    query = recurring_ical_events.of(single)
+    events: list[CalendarEvent] = []
+    for occurrence in itertools.islice(query.after(window.start), MAX_OCCURRENCES + 1):
+        start = _moment(occurrence.decoded("DTSTART"), zone)
+        if start >= window.end:
+            break
+        if len(events) == MAX_OCCURRENCES:
+            skipped.append((clean(uid), f"more than {MAX_OCCURRENCES} occurrences; the rest not read"))
+            break
+        instance = f"{uid}#{_recurrence_id(occurrence, zone)}"
+        try:
+            events.append(_event(instance, occurrence, zone, series_uid=uid))
+        except PARSE_ERRORS as error:
+            skipped.append((clean(instance), describe_error(error)))
+    return events
+
+
+def _recurrence_id(occurrence: icalendar.Component, zone: tzinfo) -> str:
+    value = occurrence.decoded("RECURRENCE-ID")
+    if isinstance(value, datetime):
+        return _moment(value, zone).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(value.isoformat())
+
+
+def _event(
+    uid: str, component: icalendar.Component, zone: tzinfo, *, series_uid: str | None = None
+) -> CalendarEvent:
+    if "DTSTART" not in component:
+        raise ValueError("no DTSTART")
+    raw_start = component.decoded("DTSTART")
+    all_day = not isinstance(raw_start, datetime)
+    start = _moment(raw_start, zone)
+    end = _end(component, raw_start, start, zone)
+    return CalendarEvent(
+        uid=uid,
+        title=_text(component, "SUMMARY")[:MAX_TITLE_CHARS],
+        start=start,
+        end=max(end, start),
+        description=_text(component, "DESCRIPTION")[:MAX_DESCRIPTION_CHARS],
+        all_day=all_day,
+        status=_status(component),
+        attendees=tuple(_attendees(component)),
+        organizer=_address(component.get("ORGANIZER")),
+        own_key=key_of(series_uid or uid, _key_property(component)),
+    )
+
+
+def _end(component: icalendar.Component, raw_start: date, start: datetime, zone: tzinfo) -> datetime:
+    if "DTEND" in component:
+        return _moment(component.decoded("DTEND"), zone)
+    if "DURATION" in component:
+        duration = component.decoded("DURATION")
+        if isinstance(duration, timedelta):
+            # Wall-clock arithmetic in the event's zone, as RFC 5545 asks for days.
+            return _moment(_naive_plus(raw_start, duration), zone) if not isinstance(
+                raw_start, datetime
+            ) else start + duration
+    return start + timedelta(days=1) if not isinstance(raw_start, datetime) else start
+
+
+def _naive_plus(day: date, duration: timedelta) -> datetime:
+    return datetime.combine(day, time()) + duration
+
+
+def _moment(value: Any, zone: tzinfo) -> datetime:
+    """A DTSTART/DTEND value as an aware datetime; dates are midnight in ``zone``."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            return value.replace(tzinfo=zone)
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tzinfo=zone)
+    raise ValueError(f"not a date or time: {type(value).__name__}")
+
+
+def _status(component: icalendar.Component) -> EventStatus:
+    try:
+        return EventStatus(_text(component, "STATUS").strip().upper())
+    except ValueError:
+        return EventStatus.CONFIRMED
+
+
+def _attendees(component: icalendar.Component) -> Iterable[Attendee]:
+    values = component.get("ATTENDEE")
+    for value in values if isinstance(values, list) else [values] if values is not None else []:
+        email = _address(value)
+        params = getattr(value, "params", {})
+        try:
+            partstat = PartStat(_param(params, "PARTSTAT").upper())
+        except ValueError:
+            partstat = PartStat.NEEDS_ACTION
+        yield Attendee(
+            email=email,
+            name=_param(params, "CN"),
+            partstat=partstat,
+            resource=_param(params, "CUTYPE").upper() in _RESOURCE_TYPES,
+        )
+
+
+def _address(value: Any) -> str:
+    """A CAL-ADDRESS without its ``mailto:`` scheme (any case)."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    text = str(value).strip()
+    if text[:7].lower() == "mailto:":
+        text = text[7:]
+    return text.strip()
+
+
+def _param(params: Any, name: str) -> str:
+    value = params.get(name, "") if hasattr(params, "get") else ""
+    if isinstance(value, list | tuple):
+        value = ",".join(str(item) for item in value)
+    return str(value).strip()
+
+
+def _text(component: icalendar.Component, name: str) -> str:
+    value = component.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return "" if value is None else str(value)
+
+
+def _key_property(component: icalendar.Component) -> str | None:
+    value = component.get(KEY_PROPERTY)
+    if value is None:
+        return None
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    # icalendar hands unknown X- properties back as written; the writer escapes them as TEXT.
+    raw = value.to_ical() if hasattr(value, "to_ical") else value
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    return unescape_text(text)
+
+
+def _label(component: icalendar.Component) -> str:
+    return clean(_text(component, "SUMMARY")) or "event without UID or SUMMARY"
