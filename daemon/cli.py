@@ -26,6 +26,7 @@ import click
 from daemon import __version__
 from daemon.actions import CreateCall, CreateDraft, RecordInterview, describe
 from daemon.compose import Composer
+from daemon.config import describe as describe_settings
 from daemon.config import find_config, load_settings, starter_config
 from daemon.errors import ConfigError, FollowupError
 from daemon.interviews import application_key
@@ -127,8 +128,9 @@ def init(obj: Context, force: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(starter_config(), encoding="utf-8")
     path.chmod(0o600)
-    click.echo(f"wrote {path}: edit [profile], [calendar] and [drafts], then run "
-               "`followup check-config`")
+    click.echo(
+        f"wrote {path}: edit [profile], [calendar] and [drafts], then run `followup check-config`"
+    )
 
 
 @main.command("check-config")
@@ -137,20 +139,8 @@ def check_config(obj: Context) -> None:
     """Check the config file and show what it resolves to."""
     with _user_errors():
         settings = obj.settings
-    click.echo(f"config: {settings.source}")
-    p = settings.profile
-    click.echo(f"profile: {p.name or '(no name)'} <{p.email or 'no email'}>, {p.timezone.key}")
-    click.echo(f"calendar: {settings.calendar.backend} {settings.calendar.path}")
-    click.echo(f"calls written to: {settings.calendar.calls_path}")
-    click.echo(f"drafts: {settings.drafts.backend} {settings.drafts.path}")
-    click.echo(f"state: {settings.state.path or '(default)'}")
-    days = ", ".join(("mon", "tue", "wed", "thu", "fri", "sat", "sun")[d]
-                     for d in settings.followup.call_days)
-    click.echo(
-        f"calls: {days} at {settings.followup.call_time:%H:%M} for "
-        f"{settings.followup.call_minutes} minutes; default wait "
-        f"{settings.followup.default_wait_days} days"
-    )
+    for line in describe_settings(settings):
+        click.echo(line)
     click.echo("ok")
 
 
@@ -285,7 +275,9 @@ def decide(obj: Context, company: str, outcome: str, now_text: str | None) -> No
             report = build_engine(settings, store).cycle(now)
         finally:
             store.close()
-    click.echo(f"{companies[key]}: decided ({outcome}); {report.calls_removed} future calls removed")
+    click.echo(
+        f"{companies[key]}: decided ({outcome}); {report.calls_removed} future calls removed"
+    )
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
 
@@ -307,14 +299,18 @@ def preview(obj: Context, now_text: str | None) -> None:
         actions = plan(snapshot, changes.events, now, settings, window_start=changes.window_start)
         composer = Composer(settings.templates_dir)
         interviews = {uid: r.interview for uid, r in snapshot.interviews.items()}
-        interviews.update({a.interview.uid: a.interview for a in actions
-                           if isinstance(a, RecordInterview)})
+        interviews.update(
+            {a.interview.uid: a.interview for a in actions if isinstance(a, RecordInterview)}
+        )
         shown = 0
         for action in actions:
             if isinstance(action, CreateDraft):
                 subject, body = composer.compose_note(
-                    interviews[action.interview_uid], action.person, settings.profile,
-                    variant=action.variant, late=action.late,
+                    interviews[action.interview_uid],
+                    action.person,
+                    settings.profile,
+                    variant=action.variant,
+                    late=action.late,
                 )
                 click.echo(f"=== draft to {action.person.name} <{action.person.email}>")
                 click.echo(f"Subject: {subject}\n\n{body}\n")
@@ -328,4 +324,3 @@ def preview(obj: Context, now_text: str | None) -> None:
                 shown += 1
         if not shown:
             click.echo("nothing would be created now")
-

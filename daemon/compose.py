@@ -37,6 +37,7 @@ from daemon.errors import ConfigError, ItemError
 from daemon.model import Interview, Person
 from daemon.ports import KEY_HEADER
 from daemon.settings import Profile
+from daemon.text import clean_line, valid_email
 
 THANK_YOU_TEMPLATE = "thank_you.txt.j2"
 DECISION_MAKER_TEMPLATE = "decision_maker.txt.j2"
@@ -65,36 +66,35 @@ _MESSAGE_ID_DOMAIN = "interview-followup.invalid"
 
 # --- Plain text ---------------------------------------------------------------
 
-# Control characters and line/paragraph separators end a line somewhere (str.splitlines
-# splits on \x1c-\x1e, \x85, \u2028, \u2029): each becomes a space. Format characters
-# (zero-width, bidi overrides that can disguise a name) and lone surrogates are dropped.
-_TO_SPACE = frozenset({"Cc", "Zl", "Zp"})
-_DROPPED = frozenset({"Cf", "Cs"})
-
-
-def clean_line(text: str, *, limit: int | None = None) -> str:
-    """``text`` as one line: no control or format characters, whitespace collapsed."""
-    kept: list[str] = []
-    for char in text:
-        category = unicodedata.category(char)
-        if category in _TO_SPACE:
-            kept.append(" ")
-        elif category not in _DROPPED:
-            kept.append(char)
-    line = " ".join("".join(kept).split())
-    if limit is not None and len(line) > limit:
-        line = line[:limit].rstrip()
-    return line
-
 
 def clean_header_text(text: str, *, limit: int) -> str:
     """Text that is safe as a header value or display name.
 
-    Besides ``clean_line``, the RFC 2047 encoded-word opener ``=?`` is broken up:
+    Besides ``daemon.text.clean_line`` (no control, format or line-separator
+    characters, whitespace collapsed), RFC 2047 encoded-word syntax is broken up:
     ``email`` on 3.11.7 decodes encoded words in the values it is given, and one
     that decodes to CR/LF becomes a real header (CVE-2024-6923).
     """
-    return clean_line(text, limit=limit).replace("=?", "= ?")
+    # The closer "?=" goes too: 3.11's folder mangles encoded words it writes next
+    # to one (harmless for the headers, but the subject would read garbled).
+    return clean_line(text, limit).replace("=?", "= ?").replace("?=", "? =")
+
+
+# RFC 5322 specials that can make address syntax (",", "<>", ":;", "@", quotes,
+# comments, domain literals). Only "." is kept: "J. Smith" needs it, and alone it
+# cannot build an address.
+_ADDRESS_SPECIALS = re.compile(r'[()<>\[\]:;@\\,"]')
+
+
+def clean_display_name(text: str) -> str:
+    """A display name that is safe even where ``email`` drops its quotes.
+
+    ``Address`` quotes a name with specials, but on 3.11.7 folding a long quoted
+    name writes it unquoted: ``"Eve, x <x@evil.com>"`` of 80 characters comes out
+    as a second recipient. Without the specials nothing in a name can be read as
+    an address, folded or not. ``"Lee, Dana"`` becomes ``"Lee Dana"``.
+    """
+    return " ".join(_ADDRESS_SPECIALS.sub(" ", clean_header_text(text, limit=NAME_LIMIT)).split())
 
 
 def clean_body(text: str) -> str:
@@ -120,10 +120,6 @@ def _tidy(text: str) -> str:
 
 # --- Addresses and keys -------------------------------------------------------
 
-# RFC 5322 dot-atom local part; quoted local parts are refused: no real
-# interviewer needs one and they are where parsers disagree.
-_LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
-_DOMAIN_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 # Keys go verbatim into a header and a Message-ID: a dot-atom short enough that the
 # key header fits on one 78-character line, because a folded value reads back with
 # leading blanks and an overlong one would be wrapped as encoded words.
@@ -132,36 +128,17 @@ _KEY_LIMIT = 78 - len(f"{KEY_HEADER}: ")
 
 
 def checked_address(address: str, *, what: str = "address") -> str:
-    """The plain ``local@domain`` form of ``address``, or ``ItemError``.
+    """``address`` if it is one plain ``local@domain.tld``, else ``ItemError``.
 
-    Exactly one ``@``; nothing that could make a second recipient or a comment
-    (spaces, commas, angle brackets, quotes, parentheses, ``=?``). An
-    internationalised domain is converted to its ASCII (IDNA) form.
+    The same rule the notes parser finds addresses by (``daemon.text.valid_email``):
+    exactly one ``@``, nothing that could make a second recipient or a comment
+    (spaces, commas, angle brackets, quotes, parentheses, ``=?``), ASCII only.
     """
     candidate = address.strip()
-    problem = _address_problem(candidate)
-    if problem:
-        raise ItemError(f"{what} {candidate[:80]!r} is not usable: {problem}")
-    local, _, domain = candidate.partition("@")
-    return f"{local}@{domain.encode('idna').decode('ascii')}"
-
-
-def _address_problem(candidate: str) -> str:
-    if len(candidate) > 254:
-        return "longer than 254 characters"
-    if candidate.count("@") != 1:
-        return "it must contain exactly one @"
-    local, _, domain = candidate.partition("@")
-    if not (len(local) <= 64 and _LOCAL_PART.fullmatch(local)) or "=?" in local:
-        return "the part before @ has characters an address cannot have"
-    try:
-        ascii_domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        return "the domain is not a valid host name"
-    labels = ascii_domain.split(".")
-    if len(ascii_domain) > 253 or not all(_DOMAIN_LABEL.fullmatch(label) for label in labels):
-        return "the domain is not a valid host name"
-    return ""
+    # valid_email also accepts a "mailto:" prefix; a header must not carry one.
+    if not candidate or len(candidate) > 254 or valid_email(candidate) != candidate:
+        raise ItemError(f"{what} {candidate[:80]!r} is not a plain e-mail address")
+    return candidate
 
 
 def _checked_key(key: str) -> str:
@@ -227,10 +204,27 @@ def parse_message(raw: bytes) -> EmailMessage:
     return parsed
 
 
+def stored_keys(header_part: bytes) -> set[str]:
+    """The key header values of a stored message, from its header part (or all of it).
+
+    Compared whole (never as substrings) after unfolding, so key ``ab`` never
+    matches a draft keyed ``abc``, and a mail client that refolded the header
+    still finds its draft.
+    """
+    parsed = BytesParser(policy=policy.default).parsebytes(header_part, headersonly=True)
+    return {str(value).strip() for value in parsed.get_all(KEY_HEADER, [])}
+
+
+def check_draft_key(key: str, message: EmailMessage) -> None:
+    """``ItemError`` unless ``message`` carries exactly ``key``: a store finds drafts by it."""
+    if [str(value).strip() for value in message.get_all(KEY_HEADER, [])] != [key]:
+        raise ItemError(f"draft {key[:40]!r}: the message does not carry that key in {KEY_HEADER}")
+
+
 def _address(name: str, email: str, what: str) -> Address:
     addr_spec = checked_address(email, what=f"{what} address")
     try:
-        return Address(display_name=clean_header_text(name, limit=NAME_LIMIT), addr_spec=addr_spec)
+        return Address(display_name=clean_display_name(name), addr_spec=addr_spec)
     except (ValueError, IndexError) as exc:  # email's own parser refusing the addr-spec
         raise ItemError(f"{what} address {addr_spec!r} is not usable: {exc}") from exc
 
@@ -303,8 +297,8 @@ class Composer:
         note of interest. ``variant`` is the person's place in the panel: it picks
         the wording, so no two notes of one panel read the same.
         """
-        job = clean_line(interview.job, limit=SUBJECT_LIMIT)
-        company = clean_line(interview.company, limit=SUBJECT_LIMIT)
+        job = clean_line(interview.job, SUBJECT_LIMIT)
+        company = clean_line(interview.company, SUBJECT_LIMIT)
         context = self._note_context(interview, person, profile, variant=variant, late=late)
         if person.met:
             subject = f"Thank you — {job or company} interview" if job or company else "Thank you"
@@ -319,8 +313,8 @@ class Composer:
         self, interview: Interview, person: Person | None, profile: Profile
     ) -> tuple[str, str]:
         """(title, description) of a follow-up call event; ``person`` is whom to call."""
-        company = clean_line(interview.company, limit=SUBJECT_LIMIT)
-        name = clean_line(person.name, limit=NAME_LIMIT) if person else ""
+        company = clean_line(interview.company, SUBJECT_LIMIT)
+        name = clean_line(person.name, NAME_LIMIT) if person else ""
         if name and company:
             title = f"Follow-up call: {name} ({company})"
         else:
@@ -337,7 +331,7 @@ class Composer:
             "topics": _topics(interview, person),
             "other_contacts": [
                 {
-                    "name": clean_line(p.name, limit=NAME_LIMIT),
+                    "name": clean_line(p.name, NAME_LIMIT),
                     "title": clean_line(p.title),
                     "phone": _phone(p.phone),
                     "tel": _tel(p.phone),
@@ -354,7 +348,7 @@ class Composer:
         return {
             **_common_context(interview, profile),
             "person": person,
-            "name": clean_line(person.name, limit=NAME_LIMIT),
+            "name": clean_line(person.name, NAME_LIMIT),
             "first_name": clean_line(person.first_name) or "[add: their name]",
             "title": clean_line(person.title),
             "own_topics": own_topics,
@@ -362,7 +356,7 @@ class Composer:
             "qualifications": _rotated(_unique(profile.qualifications), variant),
             "offers": _closest_first(_unique(interview.offers), own_topics),
             "met_names": [
-                clean_line(p.name, limit=NAME_LIMIT)
+                clean_line(p.name, NAME_LIMIT)
                 for p in interview.people
                 if p.met and p is not person and clean_line(p.name)
             ],
@@ -409,8 +403,8 @@ def _common_context(interview: Interview, profile: Profile) -> dict[str, object]
     return {
         "interview": interview,
         "profile": profile,
-        "company": clean_line(interview.company, limit=SUBJECT_LIMIT) or _PROMPT_COMPANY,
-        "job": clean_line(interview.job, limit=SUBJECT_LIMIT) or _PROMPT_JOB,
+        "company": clean_line(interview.company, SUBJECT_LIMIT) or _PROMPT_COMPANY,
+        "job": clean_line(interview.job, SUBJECT_LIMIT) or _PROMPT_JOB,
         "interview_day": f"{day:%A}, {day:%B} {day.day}",
         "forgot": _unique(interview.forgot),
         "offers": _unique(interview.offers),
@@ -463,7 +457,7 @@ def _words(text: str) -> set[str]:
 
 
 def _phone(phone: str) -> str:
-    return clean_line(phone, limit=40)
+    return clean_line(phone, 40)
 
 
 def _tel(phone: str) -> str:

@@ -218,7 +218,7 @@ class Engine:
             interview, action.person, self.settings.profile
         )
         with self.store.transaction():
-            self.store.intend_call(action, now)
+            self.store.intend_call(action, f"{title}\n{description}", now)
         self.crash_point("before-put-call")
         remote_id = self.calendar.put_call(
             CallEvent(action.key, action.start, action.end, title, description)

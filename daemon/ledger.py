@@ -75,6 +75,8 @@ class CallRecord:
     observed_start: datetime | None = None
     remote_id: str = ""
     person_name: str = ""
+    #: What the service wrote into the event: the user's additions are what differs.
+    written_text: str = ""
 
     @property
     def effective_start(self) -> datetime:

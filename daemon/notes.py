@@ -151,13 +151,14 @@ def parse_notes(description: str, *, interview_date: date, region: str = "US") -
     country code and orders numeric dates (``12/4``).
     """
     reader = _Reader(interview_date=interview_date, region=region)
+    text = visible_text(description)
     in_meet_block = False
-    for number, line in enumerate(visible_text(description).splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if _MEET_RULER.match(line):
             in_meet_block = not in_meet_block
         elif not in_meet_block:
             reader.read_line(number, line)
-    return reader.result(has_decided_tag=DECIDED_TAG.search(description) is not None)
+    return reader.result(has_decided_tag=DECIDED_TAG.search(text) is not None)
 
 
 def _label_key(label: str) -> str:

@@ -116,7 +116,9 @@ def plan(
 
     # Calls of applications whose interviews all left the calendar still get
     # the user's edits and a decision read, and are removed when decided.
-    for application in sorted({c.application for c in state.calls.values()} - by_application.keys()):
+    for application in sorted(
+        {c.application for c in state.calls.values()} - by_application.keys()
+    ):
         calls = [c for c in state.calls.values() if c.application == application]
         actions.extend(_observe_calls(calls, own, trust_absence))
         if application in decided:
@@ -134,7 +136,9 @@ def _interpret_all(
                 event, settings.profile.email, settings.interviews.patterns
             ):
                 continue
-            current[event.uid] = interpret(event, settings.profile)
+            current[event.uid] = interpret(
+                event, settings.profile, patterns=settings.interviews.patterns
+            )
         except Exception as error:  # noqa: BLE001 - one bad event never stops the rest
             actions.append(Quarantine(f"event {event.uid!r}", f"{type(error).__name__}: {error}"))
     return current
@@ -174,8 +178,18 @@ def _decisions(
             found.setdefault(interview.application, (interview.decided.outcome, "event"))
     for key, event in sorted(own.items()):
         call = state.calls.get(key)
-        outcome = decision_in(f"{event.title}\n{event.description}")
-        if call is not None and outcome is not None:
+        if call is None:
+            continue
+        # The service's own text may mention #decided (it tells the user how to
+        # decide): only lines the user added count.
+        written = set(call.written_text.splitlines())
+        added = [
+            line
+            for line in f"{event.title}\n{event.description}".splitlines()
+            if line not in written
+        ]
+        outcome = decision_in("\n".join(added))
+        if outcome is not None:
             found.setdefault(call.application, (outcome, "call"))
     for application, (outcome, source) in sorted(found.items()):
         if application not in decided:

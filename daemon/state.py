@@ -92,6 +92,7 @@ MIGRATIONS: tuple[str, ...] = (
         observed_start TEXT,
         remote_id TEXT NOT NULL DEFAULT '',
         person_name TEXT NOT NULL,
+        written_text TEXT NOT NULL DEFAULT '',
         updated_at TEXT NOT NULL,
         UNIQUE (application, round_uid, seq)
     );
@@ -261,6 +262,7 @@ class StateStore:
                 ),
                 remote_id=row["remote_id"],
                 person_name=row["person_name"],
+                written_text=row["written_text"],
             )
             for row in self._db.execute("SELECT * FROM calls ORDER BY start, key")
         ]
@@ -414,10 +416,10 @@ class StateStore:
             ],
         )
 
-    def intend_call(self, action: CreateCall, now: datetime) -> None:
+    def intend_call(self, action: CreateCall, written_text: str, now: datetime) -> None:
         self._db.execute(
             "INSERT INTO calls(key, application, round_uid, seq, start, end, status, "
-            "person_name, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "person_name, written_text, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(key) DO NOTHING",
             (
                 action.key,
@@ -428,6 +430,7 @@ class StateStore:
                 to_utc_text(action.end),
                 CallStatus.PENDING.value,
                 action.person.name if action.person else "",
+                written_text,
                 to_utc_text(now),
             ),
         )

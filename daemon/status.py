@@ -58,13 +58,19 @@ def application_statuses(store: StateStore, now: datetime) -> list[ApplicationSt
     result = []
     for application in sorted(companies, key=lambda a: companies[a].casefold()):
         interviews = sorted(
-            (r.interview for r in snapshot.interviews.values()
-             if r.active and r.interview.application == application),
+            (
+                r.interview
+                for r in snapshot.interviews.values()
+                if r.active and r.interview.application == application
+            ),
             key=lambda i: i.start,
         )
         calls = sorted(
-            (c for c in snapshot.calls.values()
-             if c.application == application and c.status in _LIVE_CALLS),
+            (
+                c
+                for c in snapshot.calls.values()
+                if c.application == application and c.status in _LIVE_CALLS
+            ),
             key=lambda c: c.effective_start,
         )
         upcoming = [c for c in calls if c.effective_start > now]

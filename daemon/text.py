@@ -114,6 +114,7 @@ _BLOCK_TAGS = frozenset(
     {"p", "div", "li", "ul", "ol", "tr", "table", "blockquote", "pre", "hr", "html-blob"}
     | {f"h{level}" for level in range(1, 7)}
 )
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _HIDDEN_TAGS = frozenset({"script", "style", "head", "title"})
 
 
@@ -130,7 +131,8 @@ def visible_text(description: str) -> str:
     the address is what the notes need. Nothing of the HTML is kept: the
     result is never to be rendered as HTML anyway.
     """
-    text = description[:MAX_DESCRIPTION_CHARS]
+    # Lone surrogates (from a broken decoder upstream) make bs4 raise.
+    text = _SURROGATES.sub("\ufffd", description[:MAX_DESCRIPTION_CHARS])
     if not looks_like_html(text):
         return text
     soup = BeautifulSoup(_ANGLE_EMAIL.sub(r"&lt;\1&gt;", text), "html.parser")

@@ -7,23 +7,14 @@ through it) does.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from daemon.compose import Composer
+from daemon.config import default_state_path
 from daemon.cycle import CrashPoint, Engine
 from daemon.errors import ConfigError
 from daemon.ports import Calendar, DraftStore
 from daemon.settings import Settings
 from daemon.state import StateStore
-
-
-def default_state_path(environ: os._Environ[str] | dict[str, str] | None = None) -> Path:
-    env = os.environ if environ is None else environ
-    if env.get("STATE_DIRECTORY"):
-        # systemd's StateDirectory= (a colon-separated list; the first is ours).
-        return Path(env["STATE_DIRECTORY"].split(":")[0]) / "state.sqlite3"
-    base = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "interview-followup" / "state.sqlite3"
 
 
 def build_calendar(settings: Settings) -> Calendar:
@@ -51,7 +42,7 @@ def build_draft_store(settings: Settings) -> DraftStore:
 
 
 def open_state(settings: Settings) -> StateStore:
-    return StateStore.open(settings.state.path or default_state_path())
+    return StateStore.open(settings.state.path or default_state_path(os.environ))
 
 
 def build_engine(

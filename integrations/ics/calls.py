@@ -81,4 +81,4 @@ def new_calendar_text(name: str, newline: bytes = b"\r\n") -> bytes:
     calendar.add("CALSCALE", "GREGORIAN")
     # Shown as the calendar's name when a calendar app subscribes to the file.
     calendar.add("X-WR-CALNAME", name)
-    return calendar.to_ical().replace(b"\r\n", newline)
+    return bytes(calendar.to_ical()).replace(b"\r\n", newline)

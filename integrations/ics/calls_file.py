@@ -9,7 +9,7 @@ out); locking and atomic replacement are ``files``' job.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from types import MappingProxyType
 
 import icalendar
@@ -44,7 +44,7 @@ def add_call(data: bytes, call: CallEvent, stamp: datetime) -> bytes:
 
     zone = zone_of(call)
     if zone is not None and not _has_timezone(calendar, zone.key):
-        timezone_text = _timezone_text(zone.key)
+        timezone_text = _timezone_text(zone.key, call.start.year)
         if timezone_text:
             # Before the first component, as RFC 5545 examples and most writers do.
             position = calendar.children[0].first if calendar.children else calendar.end_first
@@ -64,9 +64,17 @@ def remove_call(data: bytes, key: str) -> bytes | None:
 
 
 def _layout(data: bytes) -> Layout:
+    """The file's layout, if it is sound enough to edit by line."""
     layout = parse_layout(data)
     if not layout.calendars():
         raise NotACalendarError("no complete BEGIN:VCALENDAR … END:VCALENDAR")
+    # Text spliced in after an unclosed BEGIN would land inside that component,
+    # where no reader would see it: refuse, and say where the damage is.
+    unclosed = layout.first_unclosed()
+    if unclosed is not None:
+        raise NotACalendarError(
+            f"BEGIN:{unclosed.name} on line {unclosed.first + 1} is never closed"
+        )
     return layout
 
 
@@ -92,9 +100,12 @@ def _has_timezone(calendar: Block, tzid: str) -> bool:
     )
 
 
-def _timezone_text(tzid: str) -> bytes:
+def _timezone_text(tzid: str, year: int) -> bytes:
+    # Transitions from a year before the first call to well past the last one a
+    # job search needs; later calls in the same zone reuse this VTIMEZONE.
+    first, last = date(year - 1, 1, 1), date(year + 20, 1, 1)
     try:
-        return bytes(icalendar.Timezone.from_tzid(tzid).to_ical())
+        return bytes(icalendar.Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical())
     except ValueError:
         # Readers resolve an IANA TZID without a VTIMEZONE too; the event still works.
         return b""

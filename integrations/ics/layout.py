@@ -82,6 +82,16 @@ class Layout:
     def calendars(self) -> list[Block]:
         return [block for block in self.blocks if block.name == "VCALENDAR" and block.closed]
 
+    def first_unclosed(self) -> Block | None:
+        """The first component anywhere that has a BEGIN but no END, if any."""
+        pending = list(self.blocks)
+        while pending:
+            block = pending.pop(0)
+            if not block.closed:
+                return block
+            pending[:0] = block.children
+        return None
+
     def text(self, first: int, last: int) -> bytes:
         return b"".join(self.lines[first : last + 1])
 
@@ -89,7 +99,9 @@ class Layout:
 def parse_layout(data: bytes) -> Layout:
     """The component tree of ``data``; tolerant of anything, it never raises."""
     lines = data.splitlines(keepends=True)
-    newline = b"\n" if lines and lines[0].endswith(b"\n") and not lines[0].endswith(b"\r\n") else b"\r\n"
+    newline = (
+        b"\n" if lines and lines[0].endswith(b"\n") and not lines[0].endswith(b"\r\n") else b"\r\n"
+    )
     blocks: list[Block] = []
     stack: list[Block] = []
     for line in _content_lines(lines):

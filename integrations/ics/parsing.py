@@ -17,6 +17,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import icalendar
+from icalendar.timezone import tzp
 
 from daemon.errors import BackendError
 from integrations.ics.layout import Block, Layout, parse_layout, unescape_text
@@ -54,7 +55,9 @@ def parse_calendar(data: bytes, name: str) -> Parsed:
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
     if not data.lstrip()[:15].upper() == b"BEGIN:VCALENDAR":
-        raise BackendError(f"{name}: not an iCalendar file (it does not begin with BEGIN:VCALENDAR)")
+        raise BackendError(
+            f"{name}: not an iCalendar file (it does not begin with BEGIN:VCALENDAR)"
+        )
     layout = parse_layout(data)
     if not layout.calendars() or any(not block.closed for block in layout.blocks):
         raise BackendError(f"{name}: incomplete iCalendar file (no END:VCALENDAR; cut short?)")
@@ -62,7 +65,7 @@ def parse_calendar(data: bytes, name: str) -> Parsed:
     # Cached VTIMEZONE definitions are global in icalendar and keyed by TZID
     # alone; start each file afresh so an edited or foreign "Customized Time
     # Zone" never lends its offsets to this one.
-    icalendar.use_zoneinfo()
+    tzp.use_zoneinfo()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -74,6 +77,9 @@ def parse_calendar(data: bytes, name: str) -> Parsed:
 
 def describe_error(error: BaseException) -> str:
     """An exception as one short line of text, for ``EventChanges.skipped``."""
+    if isinstance(error, OSError) and error.strerror:
+        # ZoneInfo("America") → IsADirectoryError naming a file of the tz database.
+        return clean(f"{type(error).__name__}: {error.strerror} (a TZID that is not a time zone?)")
     return clean(f"{type(error).__name__}: {error}")
 
 
@@ -100,7 +106,9 @@ def _parse_each(layout: Layout) -> Parsed:
     return parsed
 
 
-def _parse_shell(layout: Layout, block: Block, skipped: list[tuple[str, str]]) -> icalendar.Calendar:
+def _parse_shell(
+    layout: Layout, block: Block, skipped: list[tuple[str, str]]
+) -> icalendar.Calendar:
     """The calendar's own properties (X-WR-TIMEZONE, ...), without its components."""
     lines = b"".join(layout.text(line.first, line.last) for line in block.properties)
     text = b"BEGIN:VCALENDAR\r\n" + _terminated(lines) + b"END:VCALENDAR\r\n"

@@ -42,6 +42,8 @@ MAX_OCCURRENCES = 1_000
 #: Rules that recur this often are not meetings; expanding them only costs time.
 _TOO_FREQUENT = {"SECONDLY", "MINUTELY"}
 _RESOURCE_TYPES = {"ROOM", "RESOURCE"}
+#: Properties without which an event's time is unknown: a parse error in one skips the event.
+_TIME_PROPERTIES = {"DTSTART", "DTEND", "DURATION", "RECURRENCE-ID"}
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,8 @@ def _to_standard(calendar: icalendar.Calendar, zone: tzinfo) -> icalendar.Calend
     if calendar.get("X-WR-TIMEZONE") is None:
         return calendar
     try:
-        return x_wr_timezone.to_standard(calendar, timezone=zone)
+        standard: icalendar.Calendar = x_wr_timezone.to_standard(calendar, timezone=zone)
+        return standard
     except PARSE_ERRORS:
         # One broken value spoils the conversion of the whole file; reading the
         # times as they are is still right for every single (non-recurring) event.
@@ -145,7 +148,9 @@ def _occurrences(
         if start >= window.end:
             break
         if len(events) == MAX_OCCURRENCES:
-            skipped.append((clean(uid), f"more than {MAX_OCCURRENCES} occurrences; the rest not read"))
+            skipped.append(
+                (clean(uid), f"more than {MAX_OCCURRENCES} occurrences; the rest not read")
+            )
             break
         instance = f"{uid}#{_recurrence_id(occurrence, zone)}"
         try:
@@ -167,6 +172,9 @@ def _event(
 ) -> CalendarEvent:
     if "DTSTART" not in component:
         raise ValueError("no DTSTART")
+    for name, problem in getattr(component, "errors", ()):
+        if name in _TIME_PROPERTIES:
+            raise ValueError(f"{name}: {problem}")
     raw_start = component.decoded("DTSTART")
     all_day = not isinstance(raw_start, datetime)
     start = _moment(raw_start, zone)
@@ -185,21 +193,18 @@ def _event(
     )
 
 
-def _end(component: icalendar.Component, raw_start: date, start: datetime, zone: tzinfo) -> datetime:
+def _end(
+    component: icalendar.Component, raw_start: date, start: datetime, zone: tzinfo
+) -> datetime:
     if "DTEND" in component:
         return _moment(component.decoded("DTEND"), zone)
-    if "DURATION" in component:
-        duration = component.decoded("DURATION")
-        if isinstance(duration, timedelta):
-            # Wall-clock arithmetic in the event's zone, as RFC 5545 asks for days.
-            return _moment(_naive_plus(raw_start, duration), zone) if not isinstance(
-                raw_start, datetime
-            ) else start + duration
-    return start + timedelta(days=1) if not isinstance(raw_start, datetime) else start
-
-
-def _naive_plus(day: date, duration: timedelta) -> datetime:
-    return datetime.combine(day, time()) + duration
+    duration = component.decoded("DURATION") if "DURATION" in component else None
+    timed = isinstance(raw_start, datetime)
+    if isinstance(duration, timedelta):
+        # Aware arithmetic is wall-clock time in the event's zone, as RFC 5545
+        # wants for a duration in days; a date plus a duration stays a date.
+        return start + duration if timed else _moment(raw_start + duration, zone)
+    return start if timed else start + timedelta(days=1)
 
 
 def _moment(value: Any, zone: tzinfo) -> datetime:

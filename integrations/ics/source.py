@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import ssl
 import time
 import urllib.error
@@ -23,6 +24,7 @@ from daemon.errors import BackendError
 
 _SCHEMES = ("http", "https", "webcal", "webcals")
 _CHUNK = 64 * 1024
+_ANY_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"]+")
 
 
 def is_url(location: str) -> bool:
@@ -133,6 +135,15 @@ def _reason(reason: object, url: str) -> str:
     for secret in sorted(secrets, key=len, reverse=True):
         if len(secret) > 1:
             text = text.replace(secret, "…")
+    # Other URLs, such as a redirect's target, are named by scheme and host only.
+    text = _ANY_URL.sub(
+        lambda match: (
+            describe(match.group(0))
+            if is_url(match.group(0))
+            else match.group(0).split("://", 1)[0] + "://…"
+        ),
+        text,
+    )
     return text[:200]
 
 

@@ -90,6 +90,8 @@ class Followup:
         return json.loads(self("status", "--now", now, "--json").stdout)
 
     def drafts(self) -> list[mailbox.MaildirMessage]:
+        if not (self.folder / "Drafts").exists():
+            return []
         return list(mailbox.Maildir(self.folder / "Drafts", create=False))
 
     def calls(self) -> list[icalendar.Event]:
@@ -118,7 +120,7 @@ def test_interview_to_decided(followup: Followup) -> None:
     ]
     assert all("D" in m.get_flags() for m in drafts)
     sam = next(m for m in drafts if "sam@" in m["To"])
-    assert "on-call load" in sam.get_content()
+    assert "on-call load" in sam.get_payload(decode=True).decode("utf-8")
 
     # The first call: the first Tue-Thu 10:00 after Friday Dec 4.
     (call,) = followup.calls()
@@ -225,7 +227,7 @@ def test_check_config_and_init(tmp_path: Path) -> None:
     config = tmp_path / "cfg" / "config.toml"
     run = Followup(tmp_path)
     run.config = config
-    result = run("init")
+    run("init")
     assert config.exists() and oct(config.stat().st_mode & 0o777) == "0o600"
     assert run("init", check=False).returncode == 2  # never overwrites by accident
     assert run("check-config").stdout.rstrip().endswith("ok")

@@ -14,7 +14,7 @@ from daemon.actions import (
 from daemon.ledger import CallStatus, DraftKind, Snapshot
 from daemon.model import PartStat
 from daemon.planning import decision_in, plan
-from tests.conftest import at, make_event, make_settings, person
+from tests.conftest import at, make_event, person
 from tests.unit.world import World
 
 PANEL_NOTES = """Company: Acme
@@ -164,7 +164,7 @@ def test_a_new_round_restarts_the_clock(settings):
         attendees=(person("Dana Lee", "dana@acme.example"),),
     )
     world.add(second_round)
-    actions = world.step(at("2026-12-03 11:30"))
+    actions = world.step(at("2026-12-03 12:01"))
     assert RemoveCall(first.key, "a new interview restarted the follow-up clock") in actions
     (call,) = calls_of(actions)
     # Hear back Dec 17 (Thu) -> first slot after it: Tue Dec 22.
@@ -193,7 +193,10 @@ def test_decided_on_a_call_event_stops_everything(settings):
     (first,) = world.live_calls()
     world.step(at("2026-12-08 10:30"))
     (second,) = world.live_calls()[1:]
-    world.note_on_call(first.key, "Talked to Dana, they went with someone else #decided")
+    description = world.events[first.key].description
+    world.note_on_call(
+        first.key, description + "\nTalked to Dana: they went with someone else #decided"
+    )
     actions = world.step(at("2026-12-09 09:00"))
     assert RecordDecision("acme", "other", "call") in actions
     assert RemoveCall(second.key, "the application is decided") in actions
@@ -208,13 +211,17 @@ def test_decided_before_the_interview_ended_makes_no_drafts(settings):
 
 
 def test_the_decision_maker_is_called_first_then_interviewers_then_hr(settings):
-    notes_without_dm = "Company: Acme\nMet: Sam Okafor <sam@acme.example>\n" \
+    notes_without_dm = (
+        "Company: Acme\nMet: Sam Okafor <sam@acme.example>\n"
         "HR: Chris Park, Recruiter, chris@acme.example, +49 30 5550107"
+    )
     actions = plan(Snapshot(), [panel(notes=notes_without_dm)], at("2026-12-01 15:00"), settings)
     (call,) = calls_of(actions)
     assert call.person is not None and call.person.name in {"Sam Okafor", "Dana Lee"}
     hr_only = make_event(
-        "screen-1", "Phone screen – Acme", PANEL_START,
+        "screen-1",
+        "Phone screen – Acme",
+        PANEL_START,
         description="HR: Chris Park, Recruiter, chris@acme.example, +49 30 5550107",
         attendees=(person("Chris Park", "chris@acme.example"),),
     )
@@ -265,8 +272,8 @@ def test_pending_writes_are_repeated_with_the_same_key(settings):
 
 
 def test_hear_back_date_is_used_for_the_default(settings):
-    from daemon.planning import hear_back_day
     from daemon.interviews import interpret
+    from daemon.planning import hear_back_day
 
     interview = interpret(panel(), settings.profile)
     assert hear_back_day(interview, settings) == date(2026, 12, 4)
@@ -278,3 +285,15 @@ def test_decision_markers_in_call_notes():
     assert decision_in("- decided: Rejected") == "rejected"
     assert decision_in("undecided for now") is None
     assert decision_in("nothing decided yet") is None
+
+
+def test_the_services_own_words_on_a_call_never_decide(settings):
+    """The call script tells the user to add #decided; that sentence itself is no decision."""
+    world = World(settings)
+    world.add(panel())
+    world.step(at("2026-12-01 15:00"))
+    (first,) = world.live_calls()
+    assert "#decided" in world.events[first.key].description
+    actions = world.step(at("2026-12-08 10:30"))
+    assert not [a for a in actions if isinstance(a, RecordDecision)]
+    assert len(calls_of(actions)) == 1

@@ -8,11 +8,13 @@ Berlin or New York).
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from daemon.actions import CreateCall, CreateDraft, RecordDecision, RemoveCall
 from daemon.ledger import CallStatus
@@ -57,25 +59,56 @@ def near_a_transition(draw: st.DrawFn) -> tuple[ZoneInfo, datetime]:
     return ZoneInfo(name), pivot + timedelta(minutes=15 * shift)
 
 
-call_days_strategy = st.sets(st.integers(0, 6), min_size=1).map(lambda s: tuple(sorted(s)))
+def odd_wall_time(zone: ZoneInfo, pivot: datetime) -> time:
+    """A wall time that the transition at ``pivot`` skips or repeats."""
+    before = (pivot - timedelta(minutes=1)).astimezone(zone).replace(tzinfo=None)
+    after = pivot.astimezone(zone).replace(tzinfo=None)
+    middle = min(before, after) + abs(after - before) / 2
+    return middle.replace(second=0, microsecond=0).time()
 
 
+@st.composite
+def aimed(draw: st.DrawFn) -> tuple[ZoneInfo, datetime, time, tuple[int, ...]]:
+    """A zone, a transition, and call rules that put a slot on that very day and hour."""
+    name = draw(st.sampled_from(ZONES))
+    pivot = draw(st.sampled_from(transitions(name)))
+    zone = ZoneInfo(name)
+    call_time = draw(st.sampled_from(CALL_TIMES) | st.just(odd_wall_time(zone, pivot)))
+    days = draw(st.sets(st.integers(0, 6)))
+    if draw(st.booleans()) or not days:
+        days.add(pivot.astimezone(zone).weekday())
+    return zone, pivot, call_time, tuple(sorted(days))
+
+
+def really_a_slot(moment: datetime, call_days, call_time: time, zone: ZoneInfo) -> bool:
+    """Checked without daemon.slots: via UTC, a wall time in a DST gap shows its true hour."""
+    local = moment.astimezone(UTC).astimezone(zone)
+    return local.weekday() in call_days and local.time() == call_time
+
+
+@settings(max_examples=400, deadline=None)
 @given(
-    near_a_transition(),
-    st.sampled_from(CALL_TIMES),
-    call_days_strategy,
-    st.integers(min_value=-3 * 24 * 4, max_value=10 * 24 * 4),
-    st.none() | st.dates(min_value=datetime(2026, 1, 1).date(), max_value=datetime(2029, 1, 1).date()),
+    aimed(),
+    st.integers(min_value=0, max_value=2 * 24 * 4),
+    st.integers(min_value=-2 * 24 * 4, max_value=24 * 4),
+    st.none() | st.integers(min_value=-3, max_value=1),
 )
-def test_first_slot_is_the_earliest_real_slot(zoned, call_time, call_days, floor_shift, after):
-    zone, pivot = zoned
-    not_before = pivot
+def test_first_slot_is_the_earliest_real_slot(scenario, before, floor_shift, after_offset):
+    zone, pivot, call_time, call_days = scenario
+    not_before = pivot - timedelta(minutes=15 * before)
     floor = wall_clock(pivot, zone) + timedelta(minutes=15 * floor_shift)
+    pivot_day = wall_clock(pivot, zone).date()
+    after = None if after_offset is None else pivot_day + timedelta(days=after_offset)
     slot = first_slot(
-        floor=floor, not_before=not_before, after_day=after,
-        call_days=call_days, call_time=call_time, zone=zone,
+        floor=floor,
+        not_before=not_before,
+        after_day=after,
+        call_days=call_days,
+        call_time=call_time,
+        zone=zone,
     )
     assert is_slot(slot, call_days, call_time, zone)
+    assert really_a_slot(slot, call_days, call_time, zone)
     assert slot >= not_before
     assert wall_clock(slot, zone) >= floor
     assert after is None or wall_clock(slot, zone).date() > after
@@ -102,14 +135,20 @@ user_step = st.tuples(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    near_a_transition(),
-    st.sampled_from(CALL_TIMES),
-    call_days_strategy,
-    st.none() | st.integers(min_value=0, max_value=20),
+    aimed(),
+    st.integers(min_value=2, max_value=12 * 24),  # hours from the interview to the transition
+    st.none() | st.integers(min_value=-1, max_value=20),
     st.lists(user_step, min_size=1, max_size=30),
 )
-def test_calls_over_time(zoned, call_time, call_days, hear_back_days, steps):
-    zone, start = zoned
+def test_calls_over_time(scenario, lead_hours, hear_back_shift, steps):
+    zone, pivot, call_time, call_days = scenario
+    start = pivot - timedelta(hours=lead_hours)
+    hear_back_days = None
+    if hear_back_shift is not None:
+        # -1 aims the first call at the transition day itself.
+        transition_day = wall_clock(pivot, zone).date()
+        hear_back_days = (transition_day - wall_clock(start, zone).date()).days + hear_back_shift
+        hear_back_days = max(hear_back_days, 0)
     config = make_settings(
         zone, followup=FollowupSettings(call_days=call_days, call_time=call_time)
     )
@@ -133,11 +172,25 @@ def test_calls_over_time(zoned, call_time, call_days, hear_back_days, steps):
             world.delete_call(upcoming[0].key)
         elif what == "decide":
             event = world.events["iv-0"]
-            world.add(make_event("iv-0", event.title, event.start, description=notes + "#decided",
-                                 attendees=attendees))
+            world.add(
+                make_event(
+                    "iv-0",
+                    event.title,
+                    event.start,
+                    description=notes + "#decided",
+                    attendees=attendees,
+                )
+            )
         elif what == "new round":
-            world.add(make_event(f"iv-{rounds}", "Final round – Acme", now - timedelta(hours=2),
-                                 description="Company: Acme", attendees=attendees))
+            world.add(
+                make_event(
+                    f"iv-{rounds}",
+                    "Final round – Acme",
+                    now - timedelta(hours=2),
+                    description="Company: Acme",
+                    attendees=attendees,
+                )
+            )
             rounds += 1
         world.step(now)
         live_upcoming = [c for c in world.live_calls() if c.effective_end > now]
@@ -149,6 +202,7 @@ def test_calls_over_time(zoned, call_time, call_days, hear_back_days, steps):
 
     for planned_at, call in created:
         assert is_slot(call.start, call_days, call_time, zone), call.start
+        assert really_a_slot(call.start, call_days, call_time, zone), call.start
         assert call.start > planned_at
         assert decided_at is None or planned_at < decided_at, "call planned after decided"
 
@@ -158,14 +212,16 @@ def test_calls_over_time(zoned, call_time, call_days, hear_back_days, steps):
         (world.calls[a.key] for _, a in created if a.key not in removed),
         key=lambda c: c.start,
     )
-    for earlier, later in zip(held, held[1:], strict=False):
+    for earlier, later in itertools.pairwise(held):
         gap = wall_clock(later.start, zone) - wall_clock(earlier.effective_start, zone)
         assert gap >= timedelta(days=7), (earlier, later)
 
     if decided_at is not None:
         assert not [
-            c for c in world.calls.values()
-            if c.status is CallStatus.CREATED and c.start > decided_at
+            c
+            for c in world.calls.values()
+            if c.status is CallStatus.CREATED
+            and c.start > decided_at
             and c.effective_start > decided_at
         ]
 

@@ -49,8 +49,9 @@ class World:
         self.events[event.uid] = event
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(dict(self.interviews), dict(self.drafts), dict(self.calls),
-                        dict(self.decisions))
+        return Snapshot(
+            dict(self.interviews), dict(self.drafts), dict(self.calls), dict(self.decisions)
+        )
 
     def step(self, now: datetime) -> list[Action]:
         actions = plan(self.snapshot(), list(self.events.values()), now, self.settings)
@@ -73,16 +74,35 @@ class World:
                 self.calls[key] = replace(self.calls[key], observed_start=start)
             case CreateDraft():
                 self.drafts[action.key] = DraftRecord(
-                    action.key, action.interview_uid, action.application, action.person.email,
-                    action.person.name, action.kind, DraftStatus.CREATED, action.late, "id",
+                    action.key,
+                    action.interview_uid,
+                    action.application,
+                    action.person.email,
+                    action.person.name,
+                    action.kind,
+                    DraftStatus.CREATED,
+                    action.late,
+                    "id",
                 )
             case CreateCall():
+                written = "Follow-up call\nWhen you have an answer, add #decided to this event."
                 self.calls[action.key] = CallRecord(
-                    action.key, action.application, action.round_uid, action.seq,
-                    action.start, action.end, CallStatus.CREATED,
+                    action.key,
+                    action.application,
+                    action.round_uid,
+                    action.seq,
+                    action.start,
+                    action.end,
+                    CallStatus.CREATED,
+                    written_text=written,
                 )
+                title, description = written.split("\n", 1)
                 self.events[action.key] = CalendarEvent(
-                    uid=action.key, title="call", start=action.start, end=action.end,
+                    uid=action.key,
+                    title=title,
+                    description=description,
+                    start=action.start,
+                    end=action.end,
                     own_key=action.key,
                 )
             case RemoveCall(key=key):

@@ -1,0 +1,96 @@
+"""A drafts folder in memory that behaves like a mail server's, for tests and dry runs.
+
+It keeps each draft as the bytes a server would store, finds drafts by their key
+header as a real adapter must, and lets a test play the user (send, discard,
+edit) and the network (an outage, a response lost after the write). It cannot
+send mail: "sending" only moves a draft to a list, as the user's client would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from email.message import EmailMessage
+
+from daemon.compose import check_draft_key, message_bytes, parse_message, stored_keys
+from daemon.errors import BackendError
+
+
+class MemoryDraftStore:
+    """A ``DraftStore`` fake: draft id -> stored message bytes, in creation order."""
+
+    def __init__(self) -> None:
+        self._drafts: dict[str, bytes] = {}
+        self._next_id = 1
+        #: Messages the user sent, in order (what would be in their Sent folder).
+        self.sent: list[bytes] = []
+        #: While true every call fails as if the server were down.
+        self.outage = False
+        #: The next create stores the draft, then fails as if the answer were lost.
+        self.lose_next_response = False
+        #: How many drafts were written (a retried create that finds its draft adds none).
+        self.writes = 0
+
+    # --- the port ---------------------------------------------------------
+
+    def create_draft(self, key: str, message: EmailMessage) -> str:
+        self._check_up()
+        check_draft_key(key, message)
+        existing = self._find(key)
+        if existing is not None:
+            return existing
+        draft_id = f"draft-{self._next_id}"
+        self._next_id += 1
+        self._drafts[draft_id] = message_bytes(message)
+        self.writes += 1
+        if self.lose_next_response:
+            self.lose_next_response = False
+            raise BackendError("drafts server: connection lost before the answer arrived")
+        return draft_id
+
+    def present(self, keys: Iterable[str]) -> set[str]:
+        self._check_up()
+        wanted = set(keys)
+        return {key for raw in self._drafts.values() for key in stored_keys(raw) if key in wanted}
+
+    # --- the user at their mail client ------------------------------------
+
+    def user_send(self, key: str) -> None:
+        """The user sends the draft: it leaves the drafts folder."""
+        self.sent.append(self._drafts.pop(self._id_of(key)))
+
+    def user_discard(self, key: str) -> None:
+        """The user deletes the draft unsent."""
+        del self._drafts[self._id_of(key)]
+
+    def user_edit(self, key: str, new_body: str) -> None:
+        """The user rewrites the text; like Gmail, the draft keeps its id and headers."""
+        draft_id = self._id_of(key)
+        edited = parse_message(self._drafts[draft_id])
+        edited.set_content(new_body)
+        self._drafts[draft_id] = message_bytes(edited)
+
+    # --- inspection -------------------------------------------------------
+
+    def drafts(self) -> dict[str, bytes]:
+        """Draft id -> stored bytes, in creation order."""
+        return dict(self._drafts)
+
+    def messages(self) -> list[EmailMessage]:
+        """The drafts, parsed, in creation order."""
+        return [parse_message(raw) for raw in self._drafts.values()]
+
+    def _find(self, key: str) -> str | None:
+        for draft_id, raw in self._drafts.items():
+            if key in stored_keys(raw):
+                return draft_id
+        return None
+
+    def _id_of(self, key: str) -> str:
+        draft_id = self._find(key)
+        if draft_id is None:
+            raise LookupError(f"no draft with key {key!r}")
+        return draft_id
+
+    def _check_up(self) -> None:
+        if self.outage:
+            raise BackendError("drafts server: unavailable")

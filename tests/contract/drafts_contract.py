@@ -1,0 +1,197 @@
+"""The contract every ``DraftStore`` adapter passes (memory, Maildir; IMAP and Gmail to come).
+
+An adapter joins by subclassing ``DraftStoreContract`` in a ``test_*`` module and
+overriding two fixtures:
+
+- ``store``: a fresh, empty store of that kind;
+- ``user``: a ``DraftUser`` for it, the person at the mail client, who can send,
+  discard and edit drafts, and whose client shows what is stored.
+
+For IMAP the user would ``UID STORE \\Deleted`` + ``EXPUNGE`` (and APPEND to Sent);
+for the Gmail stand-in, ``drafts.send`` / ``drafts.delete`` on the fake server.
+Everything the contract checks is seen through the user's eyes (the stored
+bytes), never through the adapter's own bookkeeping.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from typing import Protocol
+
+import pytest
+
+from daemon.compose import MESSAGE_HEADERS, build_message, parse_message
+from daemon.errors import ItemError
+from daemon.ports import KEY_HEADER, DraftStore
+
+NOW = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)
+
+
+class DraftUser(Protocol):
+    """The user at their mail client, for one store."""
+
+    def send(self, key: str) -> None:
+        """Send the draft with ``key``: it leaves the drafts folder."""
+
+    def discard(self, key: str) -> None:
+        """Delete the draft with ``key`` unsent."""
+
+    def edit(self, key: str, new_body: str) -> None:
+        """Rewrite the draft's text the way this backend's clients do."""
+
+    def drafts(self) -> list[bytes]:
+        """Every message in the drafts folder, as stored."""
+
+
+def message(key: str, **overrides: str) -> EmailMessage:
+    fields = {
+        "sender_name": "Alex Rivera",
+        "sender_email": "alex@example.com",
+        "to_name": "Dana Lee",
+        "to_email": "dana@acme.com",
+        "subject": "Thank you — Staff Engineer interview",
+        "body": "Dear Dana,\n\nThank you for your time today.\n",
+    }
+    fields.update(overrides)
+    return build_message(key=key, now=NOW, **fields)
+
+
+def keyed(user: DraftUser, key: str) -> list[EmailMessage]:
+    """The stored drafts whose key header is exactly ``key``."""
+    parsed = [parse_message(raw) for raw in user.drafts()]
+    return [m for m in parsed if [str(v).strip() for v in m.get_all(KEY_HEADER, [])] == [key]]
+
+
+class DraftStoreContract:
+    @pytest.fixture
+    def store(self) -> DraftStore:
+        raise NotImplementedError("an adapter's test class provides a fresh store")
+
+    @pytest.fixture
+    def user(self, store: DraftStore) -> DraftUser:
+        raise NotImplementedError("an adapter's test class provides the user for its store")
+
+    # --- creating ---------------------------------------------------------------
+
+    def test_a_created_draft_is_present(self, store: DraftStore, user: DraftUser) -> None:
+        draft_id = store.create_draft("k1", message("k1"))
+        assert isinstance(draft_id, str) and draft_id
+        assert store.present(["k1"]) == {"k1"}
+        assert len(keyed(user, "k1")) == 1
+
+    def test_creating_twice_makes_one_draft_with_one_id(
+        self, store: DraftStore, user: DraftUser
+    ) -> None:
+        first = store.create_draft("k1", message("k1"))
+        second = store.create_draft("k1", message("k1", body="A retry after a lost answer.\n"))
+        assert first == second
+        assert len(user.drafts()) == 1
+        assert (
+            keyed(user, "k1")[0].get_content() == "Dear Dana,\n\nThank you for your time today.\n"
+        )
+
+    def test_two_keys_make_two_drafts(self, store: DraftStore, user: DraftUser) -> None:
+        first = store.create_draft("k1", message("k1"))
+        second = store.create_draft("k2", message("k2", to_email="sam@acme.com"))
+        assert first != second
+        assert len(user.drafts()) == 2
+        assert store.present(["k1", "k2"]) == {"k1", "k2"}
+
+    @pytest.mark.parametrize(("short", "long"), [("abc", "abcd"), ("k1", "k1.2"), ("a-b", "a-bc")])
+    def test_a_key_that_is_a_prefix_of_another_is_not_confused_with_it(
+        self, store: DraftStore, user: DraftUser, short: str, long: str
+    ) -> None:
+        long_id = store.create_draft(long, message(long))
+        assert store.present([short]) == set()
+        short_id = store.create_draft(short, message(short))
+        assert short_id != long_id
+        assert len(user.drafts()) == 2
+        user.discard(long)
+        assert store.present([short, long]) == {short}
+        assert len(keyed(user, short)) == 1
+
+    def test_a_message_that_does_not_carry_the_key_is_refused(
+        self, store: DraftStore, user: DraftUser
+    ) -> None:
+        with pytest.raises(ItemError):
+            store.create_draft("k1", message("k2"))
+        assert user.drafts() == []
+
+    # --- what the user does -------------------------------------------------------
+
+    def test_present_answers_only_for_keys_asked_about(self, store: DraftStore) -> None:
+        store.create_draft("k1", message("k1"))
+        store.create_draft("k2", message("k2"))
+        assert store.present([]) == set()
+        assert store.present(["k2", "unknown"]) == {"k2"}
+        assert store.present(key for key in ["k1"]) == {"k1"}  # any iterable
+
+    def test_a_sent_draft_is_no_longer_present(self, store: DraftStore, user: DraftUser) -> None:
+        store.create_draft("k1", message("k1"))
+        store.create_draft("k2", message("k2"))
+        user.send("k1")
+        assert store.present(["k1", "k2"]) == {"k2"}
+
+    def test_a_discarded_draft_is_no_longer_present(
+        self, store: DraftStore, user: DraftUser
+    ) -> None:
+        store.create_draft("k1", message("k1"))
+        store.create_draft("k2", message("k2"))
+        user.discard("k2")
+        assert store.present(["k1", "k2"]) == {"k1"}
+
+    def test_an_edited_draft_is_the_users_and_is_not_written_again(
+        self, store: DraftStore, user: DraftUser
+    ) -> None:
+        store.create_draft("k1", message("k1"))
+        user.edit("k1", "Dear Dana,\n\nMy own words.\n")
+        assert store.present(["k1"]) == {"k1"}
+        store.create_draft("k1", message("k1"))
+        (draft,) = keyed(user, "k1")
+        assert len(user.drafts()) == 1
+        assert draft.get_content() == "Dear Dana,\n\nMy own words.\n"
+
+    # --- what is stored -----------------------------------------------------------
+
+    def test_the_stored_message_round_trips(self, store: DraftStore, user: DraftUser) -> None:
+        original = message(
+            "k1",
+            to_name="Zoë Ñúñez",
+            to_email="zoe@acme.example",
+            subject="Merci — Ingénieure logicielle 🎉",
+            body="Chère Zoë,\n\nMerci beaucoup — à bientôt.\n",
+        )
+        store.create_draft("k1", original)
+        (stored,) = keyed(user, "k1")
+        assert sorted(stored.keys()) == sorted(MESSAGE_HEADERS)
+        assert [a.addr_spec for a in stored["To"].addresses] == ["zoe@acme.example"]
+        assert stored["To"].addresses[0].display_name == "Zoë Ñúñez"
+        assert stored["From"].addresses[0].addr_spec == "alex@example.com"
+        assert stored["Subject"] == "Merci — Ingénieure logicielle 🎉"
+        assert stored["Message-ID"] == original["Message-ID"]
+        assert stored["Date"].datetime == NOW
+        assert stored.get_content_type() == "text/plain"
+        assert stored.get_content() == "Chère Zoë,\n\nMerci beaucoup — à bientôt.\n"
+
+    def test_hostile_text_stays_one_recipient_once_stored(
+        self, store: DraftStore, user: DraftUser
+    ) -> None:
+        store.create_draft(
+            "k1",
+            message(
+                "k1",
+                to_name="Eve <eve@evil.com>, Alice =?utf-8?q?=0D=0ABcc=3A_evil=40x=2Ecom?=",
+                subject="Thanks =?utf-8?q?=0D=0ABcc=3A_evil=40x=2Ecom?= for your time",
+            ),
+        )
+        (stored,) = keyed(user, "k1")
+        assert sorted(stored.keys()) == sorted(MESSAGE_HEADERS)
+        assert [a.addr_spec for a in stored["To"].addresses] == ["dana@acme.com"]
+
+    def test_the_longest_key_is_found_again(self, store: DraftStore, user: DraftUser) -> None:
+        key = "f" * 52
+        first = store.create_draft(key, message(key))
+        assert store.create_draft(key, message(key)) == first
+        assert store.present([key]) == {key}
+        assert len(user.drafts()) == 1

@@ -1,0 +1,826 @@
+"""IcsCalendar against real-world files, a real HTTP server, hostile input and crashes.
+
+The fixtures under ``tests/fixtures/ics`` are written the way Google Calendar,
+Outlook/Exchange, Apple Calendar and Thunderbird export them. "Now" is fixed
+at 2025-03-10 12:00 UTC: between the US (March 9) and the European (March 30)
+daylight-saving changes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import http.server
+import os
+import re
+import shutil
+import stat
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from daemon.errors import BackendError
+from daemon.model import CalendarEvent, EventStatus, PartStat
+from daemon.ports import CallEvent, EventChanges
+from integrations.ics import IcsCalendar, files, source
+from integrations.ics.reading import MAX_DESCRIPTION_CHARS
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ics"
+NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+BERLIN = ZoneInfo("Europe/Berlin")
+CHICAGO = ZoneInfo("America/Chicago")
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+def open_calendar(
+    path: str | Path, calls_path: Path | None = None, *, zone: ZoneInfo = CHICAGO, **options: object
+) -> IcsCalendar:
+    return IcsCalendar(path, calls_path, default_tz=zone, now=lambda: NOW, **options)  # type: ignore[arg-type]
+
+
+def listing(name: str, zone: ZoneInfo = CHICAGO) -> EventChanges:
+    return open_calendar(FIXTURES / name, zone=zone).changes(None)
+
+
+def by_uid(changes: EventChanges) -> dict[str, CalendarEvent]:
+    return {event.uid: event for event in changes.events}
+
+
+def a_call(key: str = "0123456789abcdef0123456789abcdef", zone: ZoneInfo = BERLIN) -> CallEvent:
+    start = datetime(2025, 3, 25, 10, 0, tzinfo=zone)
+    return CallEvent(key, start, start + timedelta(minutes=15), "Call Hiro (Contoso)", "tel:+4930")
+
+
+@pytest.fixture
+def user_file(tmp_path: Path) -> Callable[[str], Path]:
+    """Copy a fixture into a temporary directory, as the user's own calendar file."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copy(FIXTURES / name, target)
+        return target
+
+    return copy
+
+
+# -- Google Calendar export --------------------------------------------------------
+
+
+def test_google_export_reads_people_rooms_and_the_organizer() -> None:
+    events = by_uid(listing("google_export.ics"))
+    acme = events["4q2v8k1m3n5p7r9t0a2c4e6g8i@google.com"]
+
+    assert acme.title == "Interview: Acme GmbH – Backend Engineer"
+    assert (acme.start, acme.end) == (utc(2025, 3, 5, 9), utc(2025, 3, 5, 10))
+    assert acme.organizer == "jana.recruiter@acme.example"
+    people = {a.email: a for a in acme.attendees}
+    assert people["bernd.mueller@acme.example"].name == "Bernd Müller-Lüdenscheidt"
+    assert people["bernd.mueller@acme.example"].partstat is PartStat.ACCEPTED
+    assert people["carla.chief@acme.example"].partstat is PartStat.DECLINED
+    room = people["c_1889ab3f0e2d4c6b@resource.calendar.google.com"]
+    assert room.resource and room.name == "BER-3-Fishbowl (8)"
+    assert not people["jana.recruiter@acme.example"].resource
+    # HTML in the description is handed on as written; reading it as text is the core's job.
+    assert acme.description.startswith("<b>Company:</b> Acme GmbH<br>Role: Backend Engineer")
+    assert "Müller-Lüdenscheidt, Head of Platform" in acme.description
+
+    globex = events["7h6g5f4e3d2c1b0a@google.com"]
+    video_room = next(a for a in globex.attendees if a.email.startswith("c_room"))
+    assert video_room.resource  # CUTYPE=RESOURCE
+    assert (
+        next(a for a in globex.attendees if a.name == "Hank Scorpio").partstat is PartStat.TENTATIVE
+    )
+
+
+def test_x_wr_timezone_keeps_a_weekly_series_at_its_local_time_across_dst() -> None:
+    # The series is written in UTC (09:00Z = 10:00 CET). Google means "10:00
+    # Berlin, weekly", so after the change on March 30 it is 08:00Z.
+    events = by_uid(listing("google_export.ics"))
+    weekly = sorted(
+        (e for e in events.values() if e.uid.startswith("0weekly")), key=lambda e: e.start
+    )
+
+    assert [e.start.astimezone(BERLIN).hour for e in weekly] == [10] * 6
+    assert weekly[0].uid == "0weekly0standup0@google.com#2025-03-03T09:00:00Z"
+    assert weekly[4].uid == "0weekly0standup0@google.com#2025-03-31T08:00:00Z"
+    assert weekly[4].start == utc(2025, 3, 31, 8)
+
+
+def test_x_wr_timezone_is_the_zone_of_all_day_events() -> None:
+    # The user's configured zone is Chicago, but the calendar says Berlin.
+    event = by_uid(listing("google_export.ics", zone=CHICAGO))["allday0reminder@google.com"]
+
+    assert event.all_day
+    assert event.start == datetime(2025, 3, 14, tzinfo=BERLIN)
+    assert event.end == datetime(2025, 3, 15, tzinfo=BERLIN)
+
+
+def test_a_hostile_x_wr_timezone_falls_back_to_the_users_zone(tmp_path: Path) -> None:
+    text = (FIXTURES / "google_export.ics").read_bytes()
+    path = tmp_path / "cal.ics"
+    path.write_bytes(text.replace(b"X-WR-TIMEZONE:Europe/Berlin", b"X-WR-TIMEZONE:America"))
+
+    event = by_uid(open_calendar(path).changes(None))["allday0reminder@google.com"]
+    assert event.start == datetime(2025, 3, 14, tzinfo=CHICAGO)
+
+
+# -- Outlook / Exchange export --------------------------------------------------------
+
+
+def test_outlook_windows_time_zone_names_are_understood() -> None:
+    events = {e.title: e for e in listing("outlook_export.ics").events}
+
+    # W. Europe Standard Time, with its VTIMEZONE: 14:00 CET.
+    assert events["Panel interview - Contoso"].start == utc(2025, 3, 12, 13)
+    # Eastern Standard Time after the US change on March 9: 10:00 EDT.
+    assert events["Final round - Northwind Traders"].start == utc(2025, 3, 18, 14)
+    # Pacific Standard Time without any VTIMEZONE in the file: 09:00 PDT.
+    assert events["Phone screen - Wide World Importers"].start == utc(2025, 3, 19, 16)
+    # "Customized Time Zone" is defined only by its VTIMEZONE: +05:30.
+    assert events["Interview - Fabrikam India"].start == utc(2025, 3, 20, 9, 30)
+
+
+def test_outlook_attendees_quoted_names_and_upper_case_mailto() -> None:
+    contoso = next(e for e in listing("outlook_export.ics").events if "Contoso" in e.title)
+    people = {a.email: a for a in contoso.attendees}
+
+    assert people["quinn.hr@contoso.example"].name == "Quinn, Q. (HR)"
+    assert people["pat.panel@contoso.example"].partstat is PartStat.NEEDS_ACTION
+    assert people["conf412@contoso.example"].resource
+    assert contoso.organizer == "hiro.manager@contoso.example"
+    assert contoso.description.startswith("Company: Contoso Ltd\nRole: Data Analyst\n")
+    assert contoso.uid.startswith("040000008200E00074C5B7101A82E008")
+
+
+# -- recurrence ------------------------------------------------------------------------
+
+
+def test_a_recurring_series_with_exdate_and_an_overridden_instance() -> None:
+    changes = listing("recurring.ics")
+    series = sorted(
+        (e for e in changes.events if e.uid.startswith("panel-series")), key=lambda e: e.start
+    )
+
+    # COUNT=4 from March 4, March 11 excluded, March 18 moved to 15:00.
+    assert [e.uid.split("#")[1] for e in series] == [
+        "2025-03-04T16:00:00Z",
+        "2025-03-18T15:00:00Z",  # the original time identifies the moved instance
+        "2025-03-25T15:00:00Z",
+    ]
+    moved = series[1]
+    assert moved.start == datetime(2025, 3, 18, 15, tzinfo=NEW_YORK)
+    assert moved.end == datetime(2025, 3, 18, 16, 15, tzinfo=NEW_YORK)
+    assert moved.title.endswith("(moved)")
+    assert {a.email for a in moved.attendees} == {"ada@umbrella.example", "ben@umbrella.example"}
+    assert series[2].start == datetime(2025, 3, 25, 11, tzinfo=NEW_YORK)
+
+
+def test_series_are_expanded_within_the_window_and_single_events_always(tmp_path: Path) -> None:
+    path = tmp_path / "cal.ics"
+    path.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:old-single\r\nDTSTART:20240105T100000Z\r\n"
+        b"DTEND:20240105T110000Z\r\nSUMMARY:Interview long ago\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:monthly\r\nDTSTART:20240105T100000Z\r\n"
+        b"DTEND:20240105T110000Z\r\nRRULE:FREQ=MONTHLY\r\nSUMMARY:Monthly\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
+    changes = open_calendar(path, window_days_back=60, window_days_ahead=120).changes(None)
+
+    assert changes.window_start == utc(2025, 1, 9)
+    uids = [e.uid for e in changes.events]
+    assert "old-single" in uids
+    monthly = [e.start for e in changes.events if e.uid.startswith("monthly#")]
+    assert monthly[0] == utc(2025, 2, 5, 10)
+    assert monthly[-1] <= NOW + timedelta(days=121)
+    assert all(start.day == 5 for start in monthly)
+
+
+def test_a_rule_that_recurs_every_second_is_skipped_not_expanded(tmp_path: Path) -> None:
+    path = tmp_path / "cal.ics"
+    path.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:spam\r\nDTSTART:20250101T000000Z\r\n"
+        b"RRULE:FREQ=SECONDLY\r\nSUMMARY:x\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:fine\r\nDTSTART:20250311T090000Z\r\nSUMMARY:Interview\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    started = time.monotonic()
+    changes = open_calendar(path).changes(None)
+
+    assert time.monotonic() - started < 5
+    assert [e.uid for e in changes.events] == ["fine"]
+    assert [what for what, _why in changes.skipped] == ["spam"]
+
+
+# -- all-day, durations, status, floating -------------------------------------------------
+
+
+def test_all_day_events_and_missing_ends_follow_rfc_5545() -> None:
+    events = by_uid(listing("all_day.ics", zone=CHICAGO))
+
+    one_day = events["allday-no-dtend@example.org"]
+    assert one_day.all_day
+    assert (one_day.start, one_day.end) == (
+        datetime(2025, 3, 20, tzinfo=CHICAGO),
+        datetime(2025, 3, 21, tzinfo=CHICAGO),
+    )
+    three_days = events["allday-three-days@example.org"]
+    assert three_days.end - three_days.start == timedelta(days=3)
+    with_duration = events["duration-event@example.org"]
+    assert (with_duration.start, with_duration.end) == (
+        utc(2025, 3, 25, 13),
+        utc(2025, 3, 25, 13, 45),
+    )
+    assert not with_duration.all_day
+    no_end = events["no-end-event@example.org"]
+    assert no_end.end == no_end.start
+
+
+def test_statuses_are_read() -> None:
+    events = by_uid(listing("cancelled.ics"))
+
+    assert events["cancelled-interview@google.com"].status is EventStatus.CANCELLED
+    assert events["tentative-interview@google.com"].status is EventStatus.TENTATIVE
+
+
+def test_floating_times_and_unknown_zones_are_read_in_the_users_zone() -> None:
+    events = by_uid(listing("floating.ics", zone=CHICAGO))
+
+    assert events["floating-interview@example.org"].start == datetime(
+        2025, 3, 13, 10, tzinfo=CHICAGO
+    )
+    assert events["unknown-tzid@example.org"].start == datetime(2025, 3, 14, 10, tzinfo=CHICAGO)
+    assert listing("floating.ics", zone=BERLIN).events[0].start == datetime(
+        2025, 3, 13, 10, tzinfo=BERLIN
+    )
+
+
+def test_of_events_sharing_a_uid_the_highest_sequence_wins(tmp_path: Path) -> None:
+    path = tmp_path / "cal.ics"
+    path.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:dup\r\nSEQUENCE:3\r\nDTSTART:20250311T090000Z\r\nSUMMARY:new\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:dup\r\nSEQUENCE:1\r\nDTSTART:20250310T090000Z\r\nSUMMARY:old\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
+    assert [e.title for e in open_calendar(path).changes(None).events] == ["new"]
+
+
+def test_a_byte_order_mark_and_several_calendars_in_one_file(tmp_path: Path) -> None:
+    one = (FIXTURES / "cancelled.ics").read_bytes()
+    two = (FIXTURES / "floating.ics").read_bytes()
+    path = tmp_path / "cal.ics"
+    path.write_bytes(b"\xef\xbb\xbf" + one + two)
+
+    assert len(open_calendar(path).changes(None).events) == 4
+
+
+def test_a_huge_description_is_cut_to_a_bound(tmp_path: Path) -> None:
+    path = tmp_path / "cal.ics"
+    path.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:big\r\n"
+        b"DTSTART:20250311T090000Z\r\nDESCRIPTION:" + b"x" * (MAX_DESCRIPTION_CHARS * 2) + b"\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    assert len(open_calendar(path).changes(None).events[0].description) == MAX_DESCRIPTION_CHARS
+
+
+# -- malformed and hostile input ---------------------------------------------------------
+
+
+def test_malformed_events_are_skipped_and_reported_and_the_rest_is_read() -> None:
+    changes = listing("malformed.ics")
+
+    assert [e.uid for e in changes.events] == ["good-before@example.org", "good-after@example.org"]
+    reasons = dict(changes.skipped)
+    assert set(reasons) == {
+        "bad-directory-tzid@example.org",
+        "bad-garbage-dtstart@example.org",
+        "bad-no-dtstart@example.org",
+        "bad-list-tzid@example.org",
+        "bad-rrule@example.org",
+        "Interview - No UID",
+    }
+    assert "no DTSTART" in reasons["bad-no-dtstart@example.org"]
+    assert "DTSTART" in reasons["bad-garbage-dtstart@example.org"]
+    assert "no UID" in reasons["Interview - No UID"]
+    for what, why in changes.skipped:
+        assert "\n" not in what + why and len(why) <= 200
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("not_ical.html", "not an iCalendar file"),
+        ("truncated.ics", "incomplete"),
+    ],
+)
+def test_a_file_that_is_not_a_whole_calendar_is_a_backend_error(name: str, message: str) -> None:
+    with pytest.raises(BackendError, match=message) as raised:
+        listing(name)
+    assert name in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"   \r\n", b"\x00\x01\x02", b"BEGIN:VCARD\r\nEND:VCARD\r\n"]
+)
+def test_empty_or_foreign_content_is_a_backend_error(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "cal.ics"
+    path.write_bytes(content)
+    with pytest.raises(BackendError, match="cal.ics"):
+        open_calendar(path).changes(None)
+
+
+def test_a_missing_or_unreadable_calendar_is_a_backend_error(tmp_path: Path) -> None:
+    with pytest.raises(BackendError, match=r"missing\.ics: no such calendar file"):
+        open_calendar(tmp_path / "missing.ics").changes(None)
+    with pytest.raises(BackendError, match="cannot be read"):
+        open_calendar(tmp_path).changes(None)  # a directory
+
+
+def test_a_file_over_the_size_limit_is_a_backend_error(tmp_path: Path) -> None:
+    path = tmp_path / "big.ics"
+    shutil.copy(FIXTURES / "google_export.ics", path)
+    with pytest.raises(BackendError, match="limit of 1000"):
+        open_calendar(path, max_bytes=1000).changes(None)
+
+
+def test_a_broken_calls_file_is_a_backend_error_not_an_empty_one(tmp_path: Path) -> None:
+    calls = tmp_path / "calls.ics"
+    calls.write_bytes(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x@interview-followup\r\n")
+    with pytest.raises(BackendError, match="calls.ics"):
+        open_calendar(FIXTURES / "cancelled.ics", calls).changes(None)
+
+
+# -- over HTTP -------------------------------------------------------------------------------
+
+
+@dataclass
+class Route:
+    status: int = 200
+    body: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+    delay: float = 0.0
+    #: Send no Content-Length, so only the streamed size can be checked.
+    stream: bool = False
+
+
+class Server:
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        routes = self.routes
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                route = routes.get(self.path, Route(404, b"not found"))
+                time.sleep(route.delay)
+                self.send_response(route.status)
+                for name, value in route.headers:
+                    self.send_header(name, value)
+                if not route.stream:
+                    self.send_header("Content-Length", str(len(route.body)))
+                self.end_headers()
+                self.wfile.write(route.body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    running = Server()
+    yield running
+    running.close()
+
+
+SECRET = "/calendar/ical/alex%40example.org/private-5ec12e7a0b/basic.ics"
+
+
+def test_a_calendar_is_read_over_real_http(server: Server) -> None:
+    server.routes[SECRET] = Route(body=(FIXTURES / "google_export.ics").read_bytes())
+    calendar = open_calendar(server.url(SECRET))
+
+    changes = calendar.changes(None)
+    assert "4q2v8k1m3n5p7r9t0a2c4e6g8i@google.com" in by_uid(changes)
+    assert calendar.changes(changes.checkpoint).checkpoint == changes.checkpoint
+
+
+@pytest.mark.parametrize(
+    ("route", "message"),
+    [
+        (Route(404, b"gone"), "HTTP 404"),
+        (Route(500, b"oops"), "HTTP 500"),
+        (Route(body=b"<html>login</html>"), "not an iCalendar file"),
+        (Route(body=b"BEGIN:VCALENDAR\r\n" + b"X" * 5000), "limit of 4000"),
+        (Route(body=b"BEGIN:VCALENDAR\r\n" + b"X" * 5000, stream=True), "limit of 4000"),
+        (Route(302, headers=(("Location", "file:///etc/passwd"),)), "302.*not allowed"),
+        (Route(302, headers=(("Location", "ftp://127.0.0.1/x"),)), "unknown url type"),
+        (Route(delay=1.0), "timed out|TimeoutError|within"),
+    ],
+    ids=["404", "500", "html", "too-big", "too-big-streamed", "to-file", "to-ftp", "slow"],
+)
+def test_http_failures_are_backend_errors_that_keep_the_url_secret(
+    server: Server, route: Route, message: str
+) -> None:
+    server.routes[SECRET] = route
+    calendar = open_calendar(server.url(SECRET), max_bytes=4000, timeout=0.3)
+
+    with pytest.raises(BackendError, match=message) as raised:
+        calendar.changes(None)
+    assert "private-5ec12e7a0b" not in str(raised.value)
+    assert "127.0.0.1" in str(raised.value)
+
+
+def test_a_refused_connection_is_a_backend_error() -> None:
+    calendar = open_calendar("http://127.0.0.1:9/private-secret/basic.ics", timeout=2)
+    with pytest.raises(BackendError) as raised:
+        calendar.changes(None)
+    assert "private-secret" not in str(raised.value)
+
+
+def test_webcal_means_https() -> None:
+    assert source._http_url("webcal://example.org/x.ics?k=1") == "https://example.org/x.ics?k=1"
+    assert source.describe("webcal://user:pw@example.org/private-x/basic.ics") == (
+        "webcal://example.org/…"
+    )
+
+
+def test_a_url_calendar_without_a_calls_file_cannot_be_written(server: Server) -> None:
+    calendar = open_calendar(server.url(SECRET))
+    with pytest.raises(BackendError, match="calls_path"):
+        calendar.put_call(a_call())
+    with pytest.raises(BackendError, match="calls_path"):
+        calendar.remove_call("0123456789abcdef0123456789abcdef")
+
+
+def test_a_url_calendar_writes_calls_to_its_calls_file(server: Server, tmp_path: Path) -> None:
+    server.routes[SECRET] = Route(body=(FIXTURES / "outlook_export.ics").read_bytes())
+    calendar = open_calendar(server.url(SECRET), tmp_path / "calls.ics")
+    uid = calendar.put_call(a_call())
+
+    changes = calendar.changes(None)
+    assert by_uid(changes)[uid].own_key == "0123456789abcdef0123456789abcdef"
+    assert len(changes.events) == 5
+
+
+# -- the checkpoint ---------------------------------------------------------------------------
+
+
+def test_the_checkpoint_follows_content_and_the_day(
+    tmp_path: Path, user_file: Callable[[str], Path]
+) -> None:
+    path = user_file("cancelled.ics")
+    clock = [NOW]
+    calendar = IcsCalendar(path, tmp_path / "calls.ics", now=lambda: clock[0])
+    first = calendar.changes(None)
+
+    assert calendar.changes(first.checkpoint) is first  # unchanged: not even parsed again
+    clock[0] = NOW + timedelta(hours=5)
+    assert calendar.changes(None).checkpoint == first.checkpoint  # same day, same window
+    clock[0] = NOW + timedelta(days=1)
+    next_day = calendar.changes(None)
+    assert next_day.checkpoint != first.checkpoint
+    assert next_day.window_start == first.window_start + timedelta(days=1)  # type: ignore[operator]
+
+    path.write_bytes(path.read_bytes().replace(b"Vandelay", b"Vandelay Ind."))
+    assert calendar.changes(None).checkpoint != next_day.checkpoint
+
+
+# -- writing calls --------------------------------------------------------------------------
+
+
+def without_added_timezone(data: bytes, original: bytes) -> bytes:
+    """``data`` without the one Europe/Berlin VTIMEZONE a call may have added to ``original``."""
+    newline = b"\r\n" if b"\r\n" in original else b"\n"
+    pattern = rb"BEGIN:VTIMEZONE" + newline + rb"TZID:Europe/Berlin" + newline + rb".*?END:VTIMEZONE"
+    for match in re.finditer(pattern + newline, data, flags=re.S):
+        candidate = data[: match.start()] + data[match.end() :]
+        if candidate == original:
+            return candidate
+    return data
+
+
+@pytest.mark.parametrize("name", ["outlook_export.ics", "google_export.ics", "malformed.ics"])
+def test_a_call_in_the_users_file_leaves_every_other_byte_as_it_was(
+    user_file: Callable[[str], Path], name: str
+) -> None:
+    path = user_file(name)
+    original = path.read_bytes()
+    calendar = open_calendar(path, zone=BERLIN)
+
+    calendar.put_call(a_call())
+    with_call = path.read_bytes()
+    assert with_call.count(b"BEGIN:VEVENT") == original.count(b"BEGIN:VEVENT") + 1
+
+    calendar.remove_call(a_call().key)
+    # What remains is the original plus, at most, the VTIMEZONE the call needed.
+    assert without_added_timezone(path.read_bytes(), original) == original
+
+
+def test_a_call_in_a_file_with_bare_line_feeds_and_no_final_newline(tmp_path: Path) -> None:
+    path = tmp_path / "cal.ics"
+    original = (FIXTURES / "floating.ics").read_bytes().rstrip(b"\n")
+    path.write_bytes(original)
+    calendar = open_calendar(path, zone=BERLIN)
+
+    calendar.put_call(a_call())
+    written = path.read_bytes()
+    assert b"\r\n" not in written
+    assert written.endswith(b"END:VCALENDAR")
+    assert [e.own_key for e in calendar.changes(None).events if e.own_key] == [a_call().key]
+
+    calendar.remove_call(a_call().key)
+    assert without_added_timezone(path.read_bytes(), original) == original
+
+
+def test_a_call_is_stored_as_a_standard_event_with_its_zone(tmp_path: Path) -> None:
+    calls = tmp_path / "calls.ics"
+    open_calendar(FIXTURES / "cancelled.ics", calls).put_call(a_call())
+
+    written = icalendar.Calendar.from_ical(calls.read_bytes())
+    assert written.get_missing_tzids() == set()
+    (event,) = written.walk("VEVENT")
+    assert str(event["UID"]) == "0123456789abcdef0123456789abcdef@interview-followup"
+    assert str(event["X-INTERVIEW-FOLLOWUP-KEY"]) == "0123456789abcdef0123456789abcdef"
+    assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
+    assert event.decoded("DTSTART") == datetime(2025, 3, 25, 10, tzinfo=BERLIN)
+    assert "DTSTAMP" in event and "ATTENDEE" not in event
+    assert stat.S_IMODE(calls.stat().st_mode) == 0o600
+
+
+def test_a_call_in_utc_is_written_with_z_and_no_time_zone(tmp_path: Path) -> None:
+    calls = tmp_path / "calls.ics"
+    open_calendar(FIXTURES / "cancelled.ics", calls).put_call(a_call(zone=ZoneInfo("UTC")))
+
+    assert b"DTSTART:20250325T100000Z" in calls.read_bytes()
+    assert b"VTIMEZONE" not in calls.read_bytes()
+
+
+def test_a_call_stays_recognised_when_an_app_drops_the_key_property(tmp_path: Path) -> None:
+    calls = tmp_path / "calls.ics"
+    calendar = open_calendar(FIXTURES / "cancelled.ics", calls)
+    uid = calendar.put_call(a_call())
+    calls.write_bytes(re.sub(rb"X-INTERVIEW-FOLLOWUP-KEY:[^\r\n]*\r\n", b"", calls.read_bytes()))
+
+    assert by_uid(calendar.changes(None))[uid].own_key == a_call().key
+    assert calendar.put_call(a_call()) == uid
+    assert calls.read_bytes().count(b"BEGIN:VEVENT") == 1
+
+
+def test_a_copy_of_a_call_in_the_users_calendar_is_listed_once(tmp_path: Path) -> None:
+    # The user's export also contains the subscribed calls calendar: the calls file wins.
+    calls = tmp_path / "calls.ics"
+    open_calendar(FIXTURES / "cancelled.ics", calls).put_call(a_call())
+    export = tmp_path / "export.ics"
+    export.write_bytes(
+        (FIXTURES / "cancelled.ics")
+        .read_bytes()
+        .replace(b"END:VCALENDAR", calls.read_bytes().split(b"END:VTIMEZONE\r\n", 1)[1])
+        .replace(b"SUMMARY:Call Hiro", b"SUMMARY:Stale copy")
+    )
+    events = open_calendar(export, calls).changes(None).events
+
+    own = [e for e in events if e.own_key]
+    assert [e.title for e in own] == ["Call Hiro (Contoso)"]
+
+
+def test_file_modes_and_symlinks_are_kept(tmp_path: Path) -> None:
+    real = tmp_path / "real.ics"
+    shutil.copy(FIXTURES / "floating.ics", real)
+    real.chmod(0o640)
+    link = tmp_path / "link.ics"
+    link.symlink_to(real)
+
+    open_calendar(link, zone=BERLIN).put_call(a_call())
+    assert link.is_symlink()
+    assert b"interview-followup" in real.read_bytes()
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"my shopping list\n", "no complete BEGIN:VCALENDAR"),
+        (
+            b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nEND:VCALENDAR\r\n",
+            "BEGIN:VEVENT on line 2 is never closed",
+        ),
+    ],
+)
+def test_a_calls_file_that_is_not_well_formed_is_left_untouched(
+    tmp_path: Path, content: bytes, problem: str
+) -> None:
+    calls = tmp_path / "calls.ics"
+    calls.write_bytes(content)
+    with pytest.raises(BackendError, match=f"{problem}.*left untouched"):
+        open_calendar(FIXTURES / "cancelled.ics", calls).put_call(a_call())
+    with pytest.raises(BackendError, match="left untouched"):
+        open_calendar(FIXTURES / "cancelled.ics", calls).remove_call(a_call().key)
+    assert calls.read_bytes() == content
+
+
+def test_an_unusable_key_is_refused(tmp_path: Path) -> None:
+    calendar = open_calendar(FIXTURES / "cancelled.ics", tmp_path / "calls.ics")
+    with pytest.raises(ValueError, match="key"):
+        calendar.put_call(a_call(key="abc\r\nBEGIN:VEVENT"))
+
+
+# -- crash safety and concurrency ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("failing", ["fsync", "replace"])
+def test_a_crash_while_writing_leaves_the_old_file_whole(
+    user_file: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    path = user_file("outlook_export.ics")
+    original = path.read_bytes()
+    calendar = open_calendar(path, zone=BERLIN)
+
+    def crash(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    if failing == "fsync":
+        monkeypatch.setattr(os, "fsync", crash)
+    else:
+        monkeypatch.setattr(Path, "replace", crash)
+    with pytest.raises(BackendError, match="No space left"):
+        calendar.put_call(a_call())
+
+    monkeypatch.undo()
+    assert path.read_bytes() == original
+    assert sorted(p.name for p in path.parent.iterdir()) == [".outlook_export.ics.lock", path.name]
+
+
+def test_after_each_write_the_file_is_whole_and_holds_all_earlier_content(
+    user_file: Callable[[str], Path],
+) -> None:
+    path = user_file("google_export.ics")
+    calendar = open_calendar(path, zone=BERLIN)
+    previous = path.read_bytes()
+    for number in range(5):
+        calendar.put_call(a_call(key=f"{number:032x}"))
+        current = path.read_bytes()
+        # Every earlier line is still there, in order.
+        remaining = iter(current.splitlines())
+        assert all(line in remaining for line in previous.splitlines())
+        assert icalendar.Calendar.from_ical(current)
+        previous = current
+    assert len([e for e in calendar.changes(None).events if e.own_key]) == 5
+
+
+def test_a_change_by_another_program_during_a_write_is_not_overwritten(
+    user_file: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = user_file("floating.ics")
+    calendar = open_calendar(path, zone=BERLIN)
+    real_snapshot = files.snapshot
+    reads = []
+
+    def snapshot_then_the_user_saves(target: Path, max_bytes: int) -> files.Snapshot:
+        # Fault injection: a calendar app saves the file right after our read.
+        result = real_snapshot(target, max_bytes)
+        reads.append(result)
+        if len(reads) == 1:
+            time.sleep(0.01)  # a different mtime even on coarse clocks
+            target.write_bytes(target.read_bytes().replace(b"Local Bakery", b"Local Bakery & Co"))
+        return result
+
+    monkeypatch.setattr(files, "snapshot", snapshot_then_the_user_saves)
+    calendar.put_call(a_call())
+
+    assert len(reads) == 2
+    written = path.read_bytes()
+    assert b"Local Bakery & Co" in written and b"interview-followup" in written
+
+
+def test_a_held_lock_makes_the_write_wait_then_fail(tmp_path: Path) -> None:
+    target = tmp_path / "calls.ics"
+    holder = os.open(tmp_path / ".calls.ics.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        with pytest.raises(TimeoutError), files.locked(target, timeout=0.2):
+            pass
+    finally:
+        os.close(holder)
+    with files.locked(target, timeout=0.2):
+        pass
+
+
+# -- fuzzing ------------------------------------------------------------------------------------
+
+SEED_LINES = [
+    line
+    for name in ("google_export.ics", "outlook_export.ics", "recurring.ics", "all_day.ics")
+    for line in (FIXTURES / name).read_bytes().splitlines()
+]
+HOSTILE_LINES = [
+    b"DTSTART;TZID=America:20250312T090000",
+    b"DTSTART;TZID=A,B:1818641R",
+    b"DTSTART;TZID=" + b"A" * 300 + b":20250312T090000",
+    b"DTSTART;TZID=../../../etc/passwd:20250312T090000",
+    b"DTEND;VALUE=DATE:20250101",
+    b"RRULE:FREQ=DAILY;UNTIL=19000101",
+    b"RRULE:FREQ=YEARLY;BYMONTH=13",
+    b"RECURRENCE-ID:garbage",
+    b"EXDATE:20250311T110000,garbage",
+    b"DURATION:P99999999D",
+    b'ATTENDEE;CN="unterminated:mailto:a@b',
+    b"X-WR-TIMEZONE:America",
+    b"BEGIN:VEVENT",
+    b"END:VEVENT",
+    b"BEGIN:VTIMEZONE",
+    b"TZOFFSETTO:+9999",
+    b" folded continuation",
+    b"\x00\xff\xfe",
+]
+
+
+@st.composite
+def mutated_calendars(draw: st.DrawFn) -> bytes:
+    lines = list(draw(st.sampled_from([SEED_LINES[:60], SEED_LINES[60:140], SEED_LINES])))
+    for _ in range(draw(st.integers(1, 6))):
+        position = draw(st.integers(0, len(lines)))
+        action = draw(st.sampled_from(["delete", "insert", "mangle", "duplicate"]))
+        if action == "delete" and lines:
+            del lines[min(position, len(lines) - 1)]
+        elif action == "insert":
+            lines.insert(position, draw(st.sampled_from(HOSTILE_LINES) | st.binary(max_size=40)))
+        elif action == "mangle" and lines:
+            index = min(position, len(lines) - 1)
+            name = lines[index].split(b":", 1)[0]
+            lines[index] = name + b":" + draw(st.binary(max_size=30))
+        elif action == "duplicate" and lines:
+            lines.insert(position, lines[min(position, len(lines) - 1)])
+    body = b"\r\n".join(lines)
+    return body if body.startswith(b"BEGIN:VCALENDAR") else b"BEGIN:VCALENDAR\r\n" + body
+
+
+def read_untrusted(data: bytes) -> EventChanges | None:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "fuzz.ics"
+        path.write_bytes(data)
+        try:
+            changes = open_calendar(path).changes(None)
+        except BackendError:
+            return None
+    for event in changes.events:
+        assert event.start.utcoffset() is not None and event.end >= event.start
+    return changes
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400))
+def test_arbitrary_bytes_are_read_or_refused_never_a_crash(data: bytes) -> None:
+    read_untrusted(data)
+    read_untrusted(b"BEGIN:VCALENDAR\r\n" + data + b"\r\nEND:VCALENDAR\r\n")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_calendars())
+def test_mutated_real_calendars_are_read_or_refused_never_a_crash(data: bytes) -> None:
+    read_untrusted(data)
+    read_untrusted(data + b"\r\nEND:VCALENDAR\r\n")
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_calendars())
+def test_writing_into_a_mutated_calendar_never_loses_its_content(data: bytes) -> None:
+    data += b"\r\nEND:VCALENDAR\r\n"
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "fuzz.ics"
+        path.write_bytes(data)
+        calendar = open_calendar(path, zone=BERLIN)
+        try:
+            calendar.put_call(a_call())
+        except BackendError:
+            assert path.read_bytes() == data
+            return
+        calendar.remove_call(a_call().key)
+        assert without_added_timezone(path.read_bytes(), data) == data
