@@ -187,7 +187,11 @@ def build_message(
     message["Date"] = format_datetime(now)
     message["Message-ID"] = message_id(key)
     message[KEY_HEADER] = key
-    message.set_content(clean_body(body), charset="utf-8")
+    text = clean_body(body)
+    # 8bit keeps a draft readable as a file (``cat`` in a Maildir); quoted-printable
+    # only when a line is beyond what 8bit allows (998 octets).
+    fits = all(len(line.encode()) <= 998 for line in text.splitlines())
+    message.set_content(text, charset="utf-8", cte="8bit" if fits else "quoted-printable")
     _verify(message, sender, recipient, key)
     return message
 
@@ -212,13 +216,17 @@ def stored_keys(header_part: bytes) -> set[str]:
     still finds its draft.
     """
     parsed = BytesParser(policy=policy.default).parsebytes(header_part, headersonly=True)
-    return {str(value).strip() for value in parsed.get_all(KEY_HEADER, [])}
+    return set(_key_values(parsed))
 
 
 def check_draft_key(key: str, message: EmailMessage) -> None:
     """``ItemError`` unless ``message`` carries exactly ``key``: a store finds drafts by it."""
-    if [str(value).strip() for value in message.get_all(KEY_HEADER, [])] != [key]:
+    if _key_values(message) != [key]:
         raise ItemError(f"draft {key[:40]!r}: the message does not carry that key in {KEY_HEADER}")
+
+
+def _key_values(message: EmailMessage) -> list[str]:
+    return [str(value).strip() for value in message.get_all(KEY_HEADER, [])]
 
 
 def _address(name: str, email: str, what: str) -> Address:
@@ -243,8 +251,7 @@ def _verify(message: EmailMessage, sender: Address, recipient: Address, key: str
         found = [a.addr_spec for a in parsed[field].addresses]
         if found != [meant.addr_spec]:
             raise ItemError(f"generated message has {field} {found}, not {meant.addr_spec!r}")
-    if parsed[KEY_HEADER] != key:
-        raise ItemError("generated message does not carry its key")
+    check_draft_key(key, parsed)
 
 
 # --- Notes and call scripts ---------------------------------------------------
@@ -319,7 +326,7 @@ class Composer:
             title = f"Follow-up call: {name} ({company})"
         else:
             title = f"Follow-up call: {name or company}" if name or company else "Follow-up call"
-        others = [p for p in interview.people if p is not person and clean_line(p.phone)]
+        others = [p for p in interview.people if not _same(p, person) and clean_line(p.phone)]
         context = {
             **_common_context(interview, profile),
             "person": person,
@@ -358,7 +365,7 @@ class Composer:
             "met_names": [
                 clean_line(p.name, NAME_LIMIT)
                 for p in interview.people
-                if p.met and p is not person and clean_line(p.name)
+                if p.met and not _same(p, person) and clean_line(p.name)
             ],
             "variant": variant,
             "late": late,
@@ -421,6 +428,11 @@ def _signature(profile: Profile) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _same(first: Person, second: Person | None) -> bool:
+    """The same person, also when the two copies came from different reads of the state."""
+    return second is not None and (first.name, first.email) == (second.name, second.email)
+
+
 def _unique(items: Iterable[str]) -> list[str]:
     """Cleaned, non-empty, first occurrence kept (case-insensitively)."""
     seen: set[str] = set()
@@ -478,6 +490,6 @@ def _template_line(exc: BaseException, path: Path) -> str:
     lines = [
         frame.lineno
         for frame in traceback.extract_tb(exc.__traceback__)
-        if frame.filename and Path(frame.filename) == path
+        if frame.filename and Path(frame.filename).resolve() == path.resolve()
     ]
     return f"line {lines[-1]}: " if lines and lines[-1] is not None else ""

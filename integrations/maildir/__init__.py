@@ -69,13 +69,13 @@ class MaildirDraftStore:
     def create_draft(self, key: str, message: EmailMessage) -> str:
         check_draft_key(key, message)
         raw = message_bytes(message)
+        box = self._open()
         for entry in self._scan():
             if key in entry.keys:
                 return entry.mailbox_key
         draft = mailbox.MaildirMessage(raw)
         draft.set_subdir("cur")
         draft.set_flags(DRAFT_FLAGS)
-        box = self._open()
         try:
             mailbox_key = box.add(draft)
             file = self._path / "cur" / f"{mailbox_key}{box.colon}{draft.get_info()}"
@@ -110,7 +110,7 @@ class MaildirDraftStore:
         return box
 
     def _scan(self) -> list[_Entry]:
-        """Every message file in ``cur`` and ``new``, reading only the headers of new files.
+        """Every message file in ``cur`` and ``new``; only the headers of unseen files are read.
 
         Listed straight from the folders (the Maildir layout is a standard) so the
         flags come from the file names, with no message parsed in full. A missing

@@ -21,9 +21,9 @@ from typing import Protocol
 
 import pytest
 
-from daemon.compose import MESSAGE_HEADERS, build_message, parse_message
+from daemon.compose import MESSAGE_HEADERS, build_message, parse_message, stored_keys
 from daemon.errors import ItemError
-from daemon.ports import KEY_HEADER, DraftStore
+from daemon.ports import DraftStore
 
 NOW = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)
 
@@ -59,8 +59,7 @@ def message(key: str, **overrides: str) -> EmailMessage:
 
 def keyed(user: DraftUser, key: str) -> list[EmailMessage]:
     """The stored drafts whose key header is exactly ``key``."""
-    parsed = [parse_message(raw) for raw in user.drafts()]
-    return [m for m in parsed if [str(v).strip() for v in m.get_all(KEY_HEADER, [])] == [key]]
+    return [parse_message(raw) for raw in user.drafts() if stored_keys(raw) == {key}]
 
 
 class DraftStoreContract:

@@ -156,7 +156,7 @@ def test_memory_user_actions() -> None:
     store.create_draft("k2", message("k2"))
     store.user_edit("k1", "Edited.\n")
     assert first in store.drafts()
-    assert [m.get_content() for m in store.messages()][0] == "Edited.\n"
+    assert store.messages()[0].get_content() == "Edited.\n"
     store.user_send("k1")
     assert [stored_keys(raw) for raw in store.sent] == [{"k1"}]
     with pytest.raises(LookupError):

@@ -86,6 +86,14 @@ def note(composer: Composer, person: Person = DANA, variant: int = 0, **changes:
 # --- the four elements --------------------------------------------------------
 
 
+def test_the_met_are_named_in_a_decision_makers_note_without_themselves(
+    composer: Composer,
+) -> None:
+    body = note(composer, replace(DANA, met=False, role=Role.DECISION_MAKER))
+    assert "Sam Roe and Kim Park" in body
+    assert "Dana Lee" not in body
+
+
 def test_thank_you_note_carries_the_four_elements(composer: Composer) -> None:
     subject, body = composer.compose_note(interview(), DANA, PROFILE, variant=0, late=False)
     assert subject == "Thank you — Staff Engineer interview"
@@ -274,6 +282,23 @@ def test_call_when_nobody_has_a_phone(composer: Composer) -> None:
     assert "Other numbers" not in description
 
 
+def test_the_person_called_is_not_listed_again_as_another_number(composer: Composer) -> None:
+    # The planner hands over an equal copy of the person, not the same object.
+    _, description = composer.compose_call(interview(), replace(DANA), PROFILE)
+    assert "Other numbers" not in description
+
+
+def test_offers_written_as_sentences_are_not_spliced_into_sentences(
+    composer: Composer,
+) -> None:
+    offers = ("I can cut build times in half", "I have run this migration before")
+    texts = [note(composer, p, offers=offers) for p in (DANA, JORDAN)]
+    texts.append(composer.compose_call(interview(offers=offers), DANA, PROFILE)[1])
+    for text in texts:
+        assert "I can I" not in text and "can I have" not in text
+        assert "I can cut build times in half" in text
+
+
 def test_call_with_nobody_named(composer: Composer) -> None:
     title, description = composer.compose_call(interview(people=()), None, PROFILE)
     assert title == "Follow-up call: Acme"
@@ -393,5 +418,5 @@ def test_a_user_template_that_is_not_text_is_a_config_error(tmp_path: Path) -> N
 
 
 def test_a_missing_templates_dir_is_a_config_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="templates_dir: .*nowhere"):
+    with pytest.raises(ConfigError, match=r"templates_dir: .*nowhere"):
         Composer(tmp_path / "nowhere")

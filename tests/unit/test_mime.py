@@ -114,7 +114,7 @@ def test_hostile_display_names_add_no_recipient(hostile: str) -> None:
 
 def test_encoded_word_in_subject_is_neutralised_not_decoded() -> None:
     parsed = assert_safe(build(subject=f"Thanks {ENCODED_CRLF} for your time"))
-    assert parsed["Subject"] == "Thanks = ?utf-8?q?=0D=0ABcc=3A_evil=40x=2Ecom? = for your time"
+    assert parsed["Subject"] == "Thanks = ?utf-8?q? =0D=0ABcc=3A_evil=40x=2Ecom? = for your time"
 
 
 def test_name_with_angle_brackets_and_comma_cannot_make_a_recipient() -> None:
@@ -234,7 +234,7 @@ def test_longest_key_stays_on_one_header_line() -> None:
 
 def test_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
-        build(now=datetime(2026, 12, 1, 15, 30))  # noqa: DTZ001 - the point of the test
+        build(now=datetime(2026, 12, 1, 15, 30))
 
 
 def test_body_control_characters_and_line_ends_are_normalised() -> None:
@@ -242,9 +242,17 @@ def test_body_control_characters_and_line_ends_are_normalised() -> None:
     assert parsed.get_content() == "one\ntwo\nthree[31m\ttab\n\nend\n"
 
 
+def test_bodies_are_readable_8bit_text() -> None:
+    raw = message_bytes(build(body="Grüße, Zoë — " + "word " * 100 + "\n"))
+    assert b"Content-Transfer-Encoding: 8bit\n" in raw
+    assert "Grüße, Zoë — word word".encode() in raw
+
+
 def test_very_long_body_lines_survive() -> None:
     body = "é" * 3000 + "\n"
-    assert assert_safe(build(body=body)).get_content() == body
+    message = build(body=body)
+    assert message["Content-Transfer-Encoding"] == "quoted-printable"
+    assert assert_safe(message).get_content() == body
 
 
 def test_crlf_serialisation_for_imap() -> None:
