@@ -30,9 +30,10 @@ from daemon.actions import (
     RemoveCall,
     describe,
 )
-from daemon.compose import Composer, build_message
+from daemon.compose import Composer
 from daemon.errors import BackendError, ItemError
 from daemon.ledger import DraftStatus, Snapshot
+from daemon.mime import build_message
 from daemon.model import Interview
 from daemon.planning import plan
 from daemon.ports import Calendar, CallEvent, DraftStore

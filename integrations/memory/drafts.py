@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from email.message import EmailMessage
 
-from daemon.compose import check_draft_key, message_bytes, parse_message, stored_keys
 from daemon.errors import BackendError
+from daemon.mime import check_draft_key, message_bytes, parse_message, stored_keys
 
 
 class MemoryDraftStore:

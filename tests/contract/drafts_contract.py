@@ -21,8 +21,8 @@ from typing import Protocol
 
 import pytest
 
-from daemon.compose import MESSAGE_HEADERS, build_message, parse_message, stored_keys
 from daemon.errors import ItemError
+from daemon.mime import MESSAGE_HEADERS, build_message, parse_message, stored_keys
 from daemon.ports import DraftStore
 
 NOW = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)

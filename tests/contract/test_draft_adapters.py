@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from daemon.compose import message_bytes, parse_message, stored_keys
 from daemon.errors import BackendError
+from daemon.mime import message_bytes, parse_message, stored_keys
 from integrations.maildir import MaildirDraftStore
 from integrations.memory.drafts import MemoryDraftStore
 from tests.contract.drafts_contract import DraftStoreContract, message
@@ -100,6 +100,7 @@ class TestMaildirDraftStore(DraftStoreContract):
 
 DRAFT_MODULES = {
     "daemon.compose": ROOT / "daemon" / "compose.py",
+    "daemon.mime": ROOT / "daemon" / "mime.py",
     "integrations.maildir": ROOT / "integrations" / "maildir" / "__init__.py",
     "integrations.memory.drafts": ROOT / "integrations" / "memory" / "drafts.py",
 }

@@ -519,7 +519,9 @@ def test_the_checkpoint_follows_content_and_the_day(
 def without_added_timezone(data: bytes, original: bytes) -> bytes:
     """``data`` without the one Europe/Berlin VTIMEZONE a call may have added to ``original``."""
     newline = b"\r\n" if b"\r\n" in original else b"\n"
-    pattern = rb"BEGIN:VTIMEZONE" + newline + rb"TZID:Europe/Berlin" + newline + rb".*?END:VTIMEZONE"
+    pattern = (
+        rb"BEGIN:VTIMEZONE" + newline + rb"TZID:Europe/Berlin" + newline + rb".*?END:VTIMEZONE"
+    )
     for match in re.finditer(pattern + newline, data, flags=re.S):
         candidate = data[: match.start()] + data[match.end() :]
         if candidate == original:

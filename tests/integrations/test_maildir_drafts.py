@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from daemon.compose import build_message, message_bytes, parse_message
 from daemon.errors import BackendError, ItemError
+from daemon.mime import build_message, message_bytes, parse_message
 from integrations.maildir import MaildirDraftStore
 
 

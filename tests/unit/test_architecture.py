@@ -23,6 +23,7 @@ CORE = (
     "daemon.ledger",
     "daemon.actions",
     "daemon.compose",
+    "daemon.mime",
     "daemon.state",
     "daemon.cycle",
     "daemon.config",

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from daemon.compose import Composer, build_message
+from daemon.compose import Composer
 from daemon.errors import ConfigError
+from daemon.mime import build_message
 from daemon.model import Interview, Person, Role
 from daemon.settings import Profile
 

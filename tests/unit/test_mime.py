@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from daemon.compose import (
+from daemon.errors import ItemError
+from daemon.mime import (
     MESSAGE_HEADERS,
     build_message,
     checked_address,
@@ -26,7 +27,6 @@ from daemon.compose import (
     message_id,
     stored_keys,
 )
-from daemon.errors import ItemError
 from daemon.ports import KEY_HEADER
 
 NOW = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)
