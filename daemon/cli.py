@@ -201,6 +201,11 @@ def run(obj: Context) -> None:
         except FollowupError as error:
             log.error("cycle failed: %s", error)
             return
+        except Exception:
+            # A bug met in one cycle must not end a set-and-forget service; the
+            # next cycle starts from the ledger again.
+            log.exception("cycle failed unexpectedly")
+            return
         for problem in report.problems:
             log.warning("%s", problem)
 
