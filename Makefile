@@ -27,8 +27,9 @@ demo: $(STAMP)
 	@echo "Read one draft:             cat demo-out/Drafts/cur/<file>"
 	@echo "See what would be written:  $(BIN)/followup --config examples/demo.toml preview --now $(DEMO_NOW)"
 
-## test: the whole suite
+## test: the whole suite (installs the Debian packages it needs first)
 test: $(STAMP)
+	.ci/system-deps
 	$(PY) -m pytest -q
 
 ## lint: ruff and mypy (strict on daemon/)

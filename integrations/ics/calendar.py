@@ -91,15 +91,16 @@ class IcsCalendar:
         # The calls file first: when the user's calendar also holds a copy of a
         # call (an export that includes the subscribed calls), the calls file
         # is the one put_call and remove_call act on, so its version wins.
-        sources = [(calls, str(self._calls_path))] if calls else []
+        sources = [(calls, str(self._calls_path))] if calls and calls.strip() else []
         sources.append((main, describe(self._source)))
         for data, name in sources:
-            for calendar in (parsed := parse_calendar(data, name)).calendars:
+            parsed = parse_calendar(data, name)
+            skipped.extend(parsed.skipped)
+            for calendar in parsed.calendars:
                 reading = read_events(calendar, self._default_tz, window)
                 skipped.extend(reading.skipped)
                 for event in reading.events:
                     by_uid.setdefault(event.uid, event)
-            skipped.extend(parsed.skipped)
 
         events = sorted(by_uid.values(), key=lambda e: (e.start.astimezone(UTC), e.uid))
         self._last = EventChanges(

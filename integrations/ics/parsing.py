@@ -54,7 +54,7 @@ def parse_calendar(data: bytes, name: str) -> Parsed:
     """Parse ``data`` (read from ``name``); raise ``BackendError`` if it is not iCalendar."""
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
-    if not data.lstrip()[:15].upper() == b"BEGIN:VCALENDAR":
+    if data.lstrip()[:15].upper() != b"BEGIN:VCALENDAR":
         raise BackendError(
             f"{name}: not an iCalendar file (it does not begin with BEGIN:VCALENDAR)"
         )

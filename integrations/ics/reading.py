@@ -17,7 +17,6 @@ Rules that the files leave open, decided here:
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,22 +24,18 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 import icalendar
-import recurring_ical_events
 import x_wr_timezone
 
 from daemon.model import Attendee, CalendarEvent, EventStatus, PartStat
 from integrations.ics.calls import KEY_PROPERTY, key_of
 from integrations.ics.layout import unescape_text
 from integrations.ics.parsing import PARSE_ERRORS, clean, describe_error
+from integrations.ics.recurrence import MAX_OCCURRENCES, Refused, expand
 from integrations.ics.zones import safe_zone
 
 #: Bounds on what one event may hand the core (the file is bounded as a whole).
 MAX_TITLE_CHARS = 2_000
 MAX_DESCRIPTION_CHARS = 100_000
-#: Occurrences read per series and window; an interview series never comes close.
-MAX_OCCURRENCES = 1_000
-#: Rules that recur this often are not meetings; expanding them only costs time.
-_TOO_FREQUENT = {"SECONDLY", "MINUTELY"}
 _RESOURCE_TYPES = {"ROOM", "RESOURCE"}
 #: Properties without which an event's time is unknown: a parse error in one skips the event.
 _TIME_PROPERTIES = {"DTSTART", "DTEND", "DURATION", "RECURRENCE-ID"}
@@ -69,7 +64,11 @@ def read_events(calendar: icalendar.Calendar, default_zone: tzinfo, window: Wind
     for component in calendar.subcomponents:
         if component.name != "VEVENT":
             continue
-        uid = _text(component, "UID")
+        try:
+            uid = _text(component, "UID")
+        except PARSE_ERRORS as error:
+            reading.skipped.append((_label(component), describe_error(error)))
+            continue
         if not uid:
             reading.skipped.append((_label(component), "no UID: it could not be followed reliably"))
             continue
@@ -131,27 +130,17 @@ def _occurrences(
     zone: tzinfo,
     window: Window,
     skipped: list[tuple[str, str]],
-) -> Iterable[CalendarEvent]:
-    for component in components:
-        rule = component.get("RRULE")
-        rules = rule if isinstance(rule, list) else [rule] if rule is not None else []
-        if any(str(freq).upper() in _TOO_FREQUENT for r in rules for freq in r.get("FREQ", [])):
-            skipped.append((clean(uid), "recurs more often than hourly; not read"))
-            return []
-    single = icalendar.Calendar()
-    for component in components:
-        single.add_component(component)
-    query = recurring_ical_events.of(single)
+) -> list[CalendarEvent]:
+    try:
+        occurrences, cut_off = expand(components, window.start, window.end)
+    except Refused as refusal:
+        skipped.append((clean(uid), str(refusal)))
+        return []
+    if cut_off:
+        reason = f"more than {MAX_OCCURRENCES} occurrences in the window; the rest not read"
+        skipped.append((clean(uid), reason))
     events: list[CalendarEvent] = []
-    for occurrence in itertools.islice(query.after(window.start), MAX_OCCURRENCES + 1):
-        start = _moment(occurrence.decoded("DTSTART"), zone)
-        if start >= window.end:
-            break
-        if len(events) == MAX_OCCURRENCES:
-            skipped.append(
-                (clean(uid), f"more than {MAX_OCCURRENCES} occurrences; the rest not read")
-            )
-            break
+    for occurrence in occurrences:
         instance = f"{uid}#{_recurrence_id(occurrence, zone)}"
         try:
             events.append(_event(instance, occurrence, zone, series_uid=uid))
@@ -281,4 +270,8 @@ def _key_property(component: icalendar.Component) -> str | None:
 
 
 def _label(component: icalendar.Component) -> str:
-    return clean(_text(component, "SUMMARY")) or "event without UID or SUMMARY"
+    """How an event without a usable UID is named in a report."""
+    try:
+        return clean(_text(component, "SUMMARY")) or "event without UID or SUMMARY"
+    except PARSE_ERRORS:
+        return "event without a readable UID or SUMMARY"

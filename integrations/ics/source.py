@@ -28,7 +28,7 @@ _ANY_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"]+")
 
 
 def is_url(location: str) -> bool:
-    return urllib.parse.urlsplit(location).scheme.lower() in _SCHEMES
+    return location.split(":", 1)[0].strip().lower() in _SCHEMES and "://" in location
 
 
 def describe(location: str | Path) -> str:
@@ -36,8 +36,11 @@ def describe(location: str | Path) -> str:
     text = str(location)
     if not is_url(text):
         return text
-    parts = urllib.parse.urlsplit(text)
-    host = parts.hostname or "?"
+    try:
+        parts = urllib.parse.urlsplit(text)
+        host = parts.hostname or "?"
+    except ValueError:  # "http://[::1" and other malformed hosts
+        return text.split(":", 1)[0] + "://?/…"
     port = f":{parts.port}" if _safe_port(parts) else ""
     return f"{parts.scheme}://{host}{port}/…"
 
@@ -58,15 +61,15 @@ def read_local(path: Path, max_bytes: int) -> bytes:
 def fetch_url(url: str, max_bytes: int, timeout: float) -> bytes:
     """GET ``url`` within ``timeout`` seconds in total and at most ``max_bytes``."""
     name = describe(url)
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked by _http_url
-        _http_url(url),
-        headers={
-            "User-Agent": f"interview-followup/{__version__}",
-            "Accept": "text/calendar, */*;q=0.1",
-        },
-    )
     deadline = time.monotonic() + timeout
     try:
+        request = urllib.request.Request(  # noqa: S310 - the scheme is checked by _http_url
+            _http_url(url),
+            headers={
+                "User-Agent": f"interview-followup/{__version__}",
+                "Accept": "text/calendar, */*;q=0.1",
+            },
+        )
         with _opener().open(request, timeout=timeout) as response:
             length = response.headers.get("Content-Length")
             if length is not None and length.isdigit() and int(length) > max_bytes:
@@ -95,7 +98,7 @@ def fetch_url(url: str, max_bytes: int, timeout: float) -> bytes:
 
 
 def _http_url(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
+    parts = urllib.parse.urlsplit(url)  # ValueError for a malformed host
     scheme = parts.scheme.lower()
     if scheme not in _SCHEMES:
         raise BackendError(f"{describe(url)}: only http, https and webcal URLs are read")
@@ -130,8 +133,11 @@ def _reason(reason: object, url: str) -> str:
     """
     lines = str(reason).splitlines()
     text = lines[0] if lines else type(reason).__name__
-    parts = urllib.parse.urlsplit(url)
-    secrets = [url, parts.path, parts.query, parts.netloc, parts.password or ""]
+    try:
+        parts = urllib.parse.urlsplit(url)
+        secrets = [url, parts.path, parts.query, parts.netloc]
+    except ValueError:
+        secrets = [url, url.split("://", 1)[-1]]
     for secret in sorted(secrets, key=len, reverse=True):
         if len(secret) > 1:
             text = text.replace(secret, "…")

@@ -114,7 +114,7 @@ class CalendarContract:
         hour: int = 10,
         zone: ZoneInfo | None = None,
         title: str = "Call Hiro Manager (Contoso)",
-        description: str = "Hiro Manager, VP Data\ntel:+14155550123\nAsk how the decision is going.",
+        description: str = "Hiro Manager, VP Data\ntel:+14155550123\nAsk how it is going.",
     ) -> CallEvent:
         zone = zone or driver.zone
         day = (driver.now + timedelta(days=days)).astimezone(zone).date()

@@ -89,7 +89,7 @@ class IcsDriver(CalendarDriver):
         edit_file(self.path, add)
 
     def move_call(self, key: str, new_start: datetime) -> None:
-        def move(event: icalendar.Event) -> None:
+        def move(event: icalendar.Component) -> None:
             length = event.decoded("DTEND") - event.decoded("DTSTART")
             event["DTSTART"] = vDDDTypes(new_start)
             event["DTEND"] = vDDDTypes(new_start + length)
@@ -103,12 +103,12 @@ class IcsDriver(CalendarDriver):
         edit_file(self.calls_path, delete)
 
     def edit_call_description(self, key: str, text: str) -> None:
-        def describe(event: icalendar.Event) -> None:
+        def describe(event: icalendar.Component) -> None:
             event["DESCRIPTION"] = text
 
         self._edit_call(key, describe)
 
-    def _edit_call(self, key: str, change: Callable[[icalendar.Event], None]) -> None:
+    def _edit_call(self, key: str, change: Callable[[icalendar.Component], None]) -> None:
         def edit(calendar: icalendar.Calendar) -> None:
             matches = [c for c in calendar.subcomponents if is_call(c, key)]
             assert len(matches) == 1, f"expected one call with key {key}, found {len(matches)}"
