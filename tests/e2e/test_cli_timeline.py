@@ -161,6 +161,10 @@ def test_interview_to_decided(followup: Followup) -> None:
     followup("once", "--now", "2026-12-20T12:00+01:00")
     assert len(followup.calls()) == 1
 
+    unknown = followup("decide", "Globex", check=False)
+    assert unknown.returncode == 2
+    assert "no application for 'Globex' (known: Acme)" in unknown.stderr
+
 
 def test_decided_written_on_a_call_event_is_read_back(followup: Followup) -> None:
     followup("once", "--now", "2026-12-01T15:01+01:00")
