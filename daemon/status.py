@@ -75,10 +75,13 @@ def application_statuses(store: StateStore, now: datetime) -> list[ApplicationSt
         )
         upcoming = [c for c in calls if c.effective_start > now]
         decision = snapshot.decisions.get(application)
+        started = {i.uid: i.start for i in interviews}
         drafts = [
             DraftLine(d.email, d.name, d.status.value, d.kind.value, d.late)
-            for d in snapshot.drafts.values()
-            if d.application == application
+            for d in sorted(
+                (d for d in snapshot.drafts.values() if d.application == application),
+                key=lambda d: (started.get(d.interview_uid, now), d.kind != "thank_you", d.name),
+            )
         ]
         result.append(
             ApplicationStatus(
