@@ -6,7 +6,6 @@ interpreted becomes a ``Quarantine`` action and the rest is planned as usual.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -28,6 +27,7 @@ from daemon.interviews import interpret
 from daemon.keys import call_key, draft_key
 from daemon.ledger import CallRecord, CallStatus, DraftKind, DraftStatus, Snapshot
 from daemon.model import CalendarEvent, Interview, Person, Role
+from daemon.notes import parse_notes
 from daemon.settings import Settings
 from daemon.slots import first_slot, wall_clock
 
@@ -36,17 +36,15 @@ NOTE_DEADLINE = timedelta(hours=24)
 #: Follow-up calls are at least this far apart (on the local wall clock).
 CALL_SPACING = timedelta(days=7)
 
-_DECIDED = re.compile(r"#decided\b|^\s*[-*•]?\s*decided\b\s*(?::\s*(?P<outcome>.*))?$", re.I | re.M)
-_OUTCOMES = ("offer", "rejected", "withdrawn")
-
-
 def decision_in(text: str) -> str | None:
-    """The outcome if ``text`` marks an application decided (a call event's notes)."""
-    match = _DECIDED.search(text)
-    if match is None:
-        return None
-    outcome = (match.group("outcome") or "").strip().casefold()
-    return next((o for o in _OUTCOMES if outcome.startswith(o)), "other")
+    """The outcome if ``text`` marks an application decided (a call event's notes).
+
+    Read with the same grammar as interview notes, so ``Decided: not yet`` means
+    the same on a call event as on an interview.
+    """
+    # The date only anchors hear-back spans, which play no part here.
+    decided = parse_notes(text, interview_date=date(2000, 1, 1)).decided
+    return decided.outcome if decided else None
 
 
 @dataclass(frozen=True)

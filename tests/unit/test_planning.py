@@ -297,3 +297,8 @@ def test_the_services_own_words_on_a_call_never_decide(settings):
     actions = world.step(at("2026-12-08 10:30"))
     assert not [a for a in actions if isinstance(a, RecordDecision)]
     assert len(calls_of(actions)) == 1
+
+
+def test_not_yet_decided_on_a_call_is_no_decision():
+    assert decision_in("Decided: not yet") is None
+    assert decision_in("Decided") == "other"
