@@ -31,7 +31,7 @@ from daemon.actions import (
     describe,
 )
 from daemon.compose import Composer
-from daemon.errors import BackendError, ItemError
+from daemon.errors import BackendError, ConfigError, ItemError
 from daemon.ledger import DraftStatus, Snapshot
 from daemon.mime import build_message
 from daemon.model import Interview
@@ -72,6 +72,13 @@ class Engine:
     crash_point: CrashPoint = field(default=lambda _name: None)
 
     def cycle(self, now: datetime, *, dry_run: bool = False) -> CycleReport:
+        """One cycle; only one runs at a time on one state file, across processes."""
+        if dry_run:
+            return self._cycle(now, dry_run=True)
+        with self.store.exclusive():
+            return self._cycle(now, dry_run=False)
+
+    def _cycle(self, now: datetime, *, dry_run: bool) -> CycleReport:
         report = CycleReport()
         try:
             changes = self.calendar.changes(None)
@@ -83,23 +90,28 @@ class Engine:
         if not changes.complete:
             raise BackendError("this calendar backend returned an incremental listing")
 
+        unreadable = [what for what, _ in changes.skipped]
         actions = plan(
             self.store.snapshot(),
             changes.events,
             now,
             self.settings,
             window_start=changes.window_start,
+            unreadable=unreadable,
         )
-        report.planned = actions
-        skipped = [Quarantine(what, why) for what, why in changes.skipped]
+        skipped = [Quarantine(f"event {what}", why) for what, why in changes.skipped]
+        report.planned = [*skipped, *actions]
         if dry_run:
-            report.planned = [*skipped, *actions]
             return report
 
         self._watch_drafts(now, report)
         with self.store.transaction():
-            for action in [*skipped, *actions]:
+            for action in report.planned:
                 self._record(action, now, report)
+            # Events read fine this time leave the quarantine.
+            self.store.release_all_but(
+                "event ", [a.item for a in report.planned if isinstance(a, Quarantine)]
+            )
             self.store.set_checkpoint("calendar", changes.checkpoint)
         self.crash_point("after-record")
 
@@ -165,13 +177,17 @@ class Engine:
                 case CreateCall():
                     self._create_call(action, snapshot, now, report)
                 case RemoveCall(key=key):
+                    with self.store.transaction():
+                        self.store.call_removing(key, now)
                     self.crash_point("before-remove-call")
                     self.calendar.remove_call(key)
                     self.crash_point("after-remove-call")
                     with self.store.transaction():
                         self.store.call_removed(key, now)
                     report.calls_removed += 1
-        except BackendError as error:
+        except (BackendError, ConfigError) as error:
+            # ConfigError: a broken user template. Nothing more of this kind
+            # can be written this cycle, but the other backend goes on.
             failed_backends.add(backend)
             report.problems.append(f"{backend}: {error}")
         except (ItemError, ValueError) as error:

@@ -29,6 +29,9 @@ class CallStatus(enum.StrEnum):
     CREATED = "created"
     #: The user deleted the event: that week is skipped.
     DELETED = "deleted"
+    #: The service is removing it: recorded before the remote delete, so a crash
+    #: in between is finished later instead of being read as the user's deletion.
+    REMOVING = "removing"
     #: The service removed it (application decided, or a new round restarted the clock).
     REMOVED = "removed"
 

@@ -7,7 +7,7 @@ interpreted becomes a ``Quarantine`` action and the rest is planned as usual.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -36,6 +36,7 @@ NOTE_DEADLINE = timedelta(hours=24)
 #: Follow-up calls are at least this far apart (on the local wall clock).
 CALL_SPACING = timedelta(days=7)
 
+
 def decision_in(text: str) -> str | None:
     """The outcome if ``text`` marks an application decided (a call event's notes).
 
@@ -62,18 +63,22 @@ def plan(
     settings: Settings,
     *,
     window_start: datetime | None = None,
+    unreadable: Collection[str] = (),
 ) -> list[Action]:
     """Everything to do now, given what is known and what the calendar shows.
 
     ``events`` is the whole calendar as it is now (the service's own call
     events included, marked by ``own_key``); events ending before
-    ``window_start`` were not listed and are not taken as deleted.
+    ``window_start`` were not listed, and events in ``unreadable`` (uids the
+    calendar could not read this time) are there but broken: neither is taken
+    as deleted.
     """
     if now.tzinfo is None:
         raise ValueError("now must be time-zone aware")
     actions: list[Action] = []
     own = {e.own_key: e for e in events if e.own_key}
-    current = _interpret_all(events, settings, actions)
+    current, failed = _interpret_all(events, settings, actions)
+    unreadable = {*unreadable, *failed}
 
     for uid, interview in current.items():
         record = state.interviews.get(uid)
@@ -85,12 +90,15 @@ def plan(
     # every event at once: it is never read as "everything was deleted".
     trust_absence = bool(events)
     for uid, record in state.interviews.items():
-        gone = uid not in current and record.active and trust_absence
+        gone = uid not in current and uid not in unreadable and record.active and trust_absence
         if gone and (window_start is None or record.interview.end >= window_start):
             actions.append(MarkInterviewRemoved(uid))
     removed = {a.uid for a in actions if isinstance(a, MarkInterviewRemoved)}
 
     view = _merge(state, current, removed, now, settings)
+    calls_by_application: dict[str, list[CallRecord]] = defaultdict(list)
+    for call in state.calls.values():
+        calls_by_application[_application_of(call, view)].append(call)
     decided = _decisions(state, view, own, actions)
 
     by_application: dict[str, list[Interview]] = defaultdict(list)
@@ -98,36 +106,75 @@ def plan(
         interview = view.interviews[uid]
         by_application[interview.application].append(interview)
 
-    for application in sorted(by_application):
-        interviews = sorted(by_application[application], key=lambda i: (i.end, i.uid))
+    context = _Context(state, own, unreadable, trust_absence, now, settings)
+    for application in sorted(by_application.keys() | calls_by_application.keys()):
+        interviews = sorted(by_application.get(application, []), key=lambda i: (i.end, i.uid))
         calls = sorted(
-            (c for c in state.calls.values() if c.application == application),
-            key=lambda c: (c.round_uid, c.seq),
+            calls_by_application.get(application, []), key=lambda c: (c.round_uid, c.seq)
         )
-        actions.extend(_observe_calls(calls, own, trust_absence))
-        calls = _apply_observations(calls, actions)
-        if application in decided:
-            actions.extend(_remove_future(calls, now, "the application is decided"))
-            continue
-        actions.extend(_drafts(state, interviews, now, settings))
-        actions.extend(_calls(interviews, calls, now, settings))
-
-    # Calls of applications whose interviews all left the calendar still get
-    # the user's edits and a decision read, and are removed when decided.
-    for application in sorted(
-        {c.application for c in state.calls.values()} - by_application.keys()
-    ):
-        calls = [c for c in state.calls.values() if c.application == application]
-        actions.extend(_observe_calls(calls, own, trust_absence))
-        if application in decided:
-            actions.extend(_remove_future(_apply_observations(calls, actions), now, "decided"))
+        try:
+            actions.extend(
+                _plan_application(context, interviews, calls, decided=application in decided)
+            )
+        except (ValueError, OverflowError) as error:
+            # One application's odd data (a hear-back date in the year 9999)
+            # never stops the others.
+            actions.append(
+                Quarantine(f"application {application}", f"{type(error).__name__}: {error}")
+            )
     return actions
+
+
+@dataclass(frozen=True)
+class _Context:
+    state: Snapshot
+    own: dict[str, CalendarEvent]
+    unreadable: set[str]
+    trust_absence: bool
+    now: datetime
+    settings: Settings
+
+
+def _plan_application(
+    context: _Context, interviews: list[Interview], calls: list[CallRecord], *, decided: bool
+) -> list[Action]:
+    now = context.now
+    actions: list[Action] = []
+    actions.extend(_observe_calls(calls, context.own, context.trust_absence, context.unreadable))
+    calls = _apply_observations(calls, actions)
+    # A removal that was under way when the service stopped is finished first.
+    actions.extend(
+        RemoveCall(c.key, "finishing an interrupted removal")
+        for c in calls
+        if c.status is CallStatus.REMOVING
+    )
+    calls = [c for c in calls if c.status is not CallStatus.REMOVING]
+    if decided:
+        actions.extend(_remove_future(calls, now, "the application is decided"))
+        return actions
+    if not interviews:
+        actions.extend(_remove_future(calls, now, "its interview left the calendar"))
+        return actions
+    actions.extend(_drafts(context.state, interviews, now, context.settings))
+    actions.extend(_calls(interviews, calls, now, context.settings))
+    return actions
+
+
+def _application_of(call: CallRecord, view: _View) -> str:
+    """A call belongs to the application its interview belongs to now.
+
+    The company can change after a call was booked (a ``Company:`` line added
+    later); the call moves with its interview instead of being orphaned.
+    """
+    interview = view.interviews.get(call.round_uid)
+    return interview.application if interview else call.application
 
 
 def _interpret_all(
     events: Iterable[CalendarEvent], settings: Settings, actions: list[Action]
-) -> dict[str, Interview]:
+) -> tuple[dict[str, Interview], set[str]]:
     current: dict[str, Interview] = {}
+    failed: set[str] = set()
     for event in events:
         try:
             if event.own_key or not is_interview(
@@ -138,8 +185,9 @@ def _interpret_all(
                 event, settings.profile, patterns=settings.interviews.patterns
             )
         except Exception as error:  # noqa: BLE001 - one bad event never stops the rest
-            actions.append(Quarantine(f"event {event.uid!r}", f"{type(error).__name__}: {error}"))
-    return current
+            failed.add(event.uid)
+            actions.append(Quarantine(f"event {event.uid}", f"{type(error).__name__}: {error}"))
+    return current, failed
 
 
 def _merge(
@@ -178,6 +226,7 @@ def _decisions(
         call = state.calls.get(key)
         if call is None:
             continue
+        application = _application_of(call, view)
         # The service's own text may mention #decided (it tells the user how to
         # decide): only lines the user added count.
         written = set(call.written_text.splitlines())
@@ -188,7 +237,7 @@ def _decisions(
         ]
         outcome = decision_in("\n".join(added))
         if outcome is not None:
-            found.setdefault(call.application, (outcome, "call"))
+            found.setdefault(application, (outcome, "call"))
     for application, (outcome, source) in sorted(found.items()):
         if application not in decided:
             actions.append(RecordDecision(application, outcome, source))
@@ -197,17 +246,22 @@ def _decisions(
 
 
 def _observe_calls(
-    calls: Iterable[CallRecord], own: dict[str, CalendarEvent], trust_absence: bool
+    calls: Iterable[CallRecord],
+    own: dict[str, CalendarEvent],
+    trust_absence: bool,
+    unreadable: Collection[str],
 ) -> list[Action]:
     observed: list[Action] = []
     for call in calls:
-        if call.status is not CallStatus.CREATED:
+        if call.status not in (CallStatus.CREATED, CallStatus.DELETED):
             continue
         event = own.get(call.key)
         if event is None:
-            if trust_absence:
+            broken = any(uid.startswith(call.key) for uid in unreadable)
+            if call.status is CallStatus.CREATED and trust_absence and not broken:
                 observed.append(ObserveCall(call.key, None))
-        elif event.start != call.effective_start:
+        elif call.status is CallStatus.DELETED or event.start != call.effective_start:
+            # Moved, or back again (the user undid a deletion).
             observed.append(ObserveCall(call.key, event.start))
     return observed
 
@@ -222,7 +276,9 @@ def _apply_observations(calls: list[CallRecord], actions: Sequence[Action]) -> l
         elif observation.start is None:
             result.append(replace(call, status=CallStatus.DELETED))
         else:
-            result.append(replace(call, observed_start=observation.start))
+            result.append(
+                replace(call, observed_start=observation.start, status=CallStatus.CREATED)
+            )
     return result
 
 
@@ -303,13 +359,26 @@ def _calls(
     rules = settings.followup
     zone = settings.profile.timezone
     duration = timedelta(minutes=rules.call_minutes)
-    withdrawn = {a.key for a in actions if isinstance(a, RemoveCall)}
+    back = hear_back_day(anchor, settings)
     series = [c for c in calls if c.round_uid == anchor.uid and c.status is not CallStatus.REMOVED]
     last = series[-1] if series else None
     if last is not None and last.status is CallStatus.PENDING:
         # The write may or may not have happened: repeat it under the same key.
-        actions.append(_call_action(anchor, interviews, last.seq, last.start, last.end))
+        actions.append(
+            replace(_call_action(anchor, interviews, last.seq, last.start, last.end), key=last.key)
+        )
         return actions
+    # The hear-back date was added or moved after the call was booked: a call
+    # before it would be pushy, so it goes (unless the user chose its time).
+    actions.extend(
+        RemoveCall(c.key, "the hear-back date moved later")
+        for c in series
+        if c.status is CallStatus.CREATED
+        and c.effective_start > now
+        and c.observed_start in (None, c.start)
+        and wall_clock(c.start, zone).date() <= back
+    )
+    withdrawn = {a.key for a in actions if isinstance(a, RemoveCall)}
     # Calls of every round count for "at most once a week" and "one upcoming call".
     held = [
         c
@@ -326,12 +395,13 @@ def _calls(
     start = first_slot(
         floor=floor,
         not_before=now,
-        after_day=hear_back_day(anchor, settings),
+        after_day=back,
         call_days=rules.call_days,
         call_time=rules.call_time,
         zone=zone,
     )
-    seq = last.seq + 1 if last else 0
+    # Numbers are never reused, so a key never names two different calls.
+    seq = max((c.seq for c in calls if c.round_uid == anchor.uid), default=-1) + 1
     actions.append(_call_action(anchor, interviews, seq, start, start + duration))
     return actions
 

@@ -9,8 +9,10 @@ refused rather than misread.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -169,14 +171,16 @@ class StateStore:
             raise BackendError(f"state file {self.path}: {error}") from error
 
     def _migrate(self) -> None:
-        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
-        if version > SCHEMA_VERSION:
-            raise BackendError(
-                f"state file {self.path} has schema version {version}, newer than this "
-                f"program's {SCHEMA_VERSION}: upgrade interview-followup"
-            )
-        for number in range(version, SCHEMA_VERSION):
-            with self.transaction():
+        # The version is read inside the write transaction: two processes
+        # opening a new file at once must not both create the tables.
+        with self.transaction():
+            version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise BackendError(
+                    f"state file {self.path} has schema version {version}, newer than this "
+                    f"program's {SCHEMA_VERSION}: upgrade interview-followup"
+                )
+            for number in range(version, SCHEMA_VERSION):
                 for statement in _statements(MIGRATIONS[number]):
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number + 1}")
@@ -321,6 +325,16 @@ class StateStore:
                 to_utc_text(first_seen),
             ),
         )
+        # The company may have changed after drafts and calls were made: they
+        # follow their interview into its application.
+        db.execute(
+            "UPDATE calls SET application = ? WHERE round_uid = ?",
+            (interview.application, interview.uid),
+        )
+        db.execute(
+            "UPDATE drafts SET application = ? WHERE interview_uid = ?",
+            (interview.application, interview.uid),
+        )
         db.execute("DELETE FROM people WHERE interview_uid = ?", (interview.uid,))
         for position, person in enumerate(interview.people):
             row = person_row(person)
@@ -354,9 +368,17 @@ class StateStore:
                 (CallStatus.DELETED.value, to_utc_text(now), key),
             )
         else:
+            # Moved, or restored after a deletion: either way the event is there.
             self._db.execute(
-                "UPDATE calls SET observed_start = ?, updated_at = ? WHERE key = ?",
-                (to_utc_text(start), to_utc_text(now), key),
+                "UPDATE calls SET observed_start = ?, updated_at = ?, "
+                "status = CASE status WHEN ? THEN ? ELSE status END WHERE key = ?",
+                (
+                    to_utc_text(start),
+                    to_utc_text(now),
+                    CallStatus.DELETED.value,
+                    CallStatus.CREATED.value,
+                    key,
+                ),
             )
 
     def set_checkpoint(self, name: str, value: str) -> None:
@@ -378,6 +400,48 @@ class StateStore:
     def release(self, items: Iterable[str]) -> None:
         """Forget quarantine entries for items that are fine again."""
         self._db.executemany("DELETE FROM quarantine WHERE item = ?", [(i,) for i in items])
+
+    def release_all_but(self, prefix: str, items: Iterable[str]) -> None:
+        """Forget entries starting with ``prefix`` except ``items``: those were fine this time."""
+        keep = set(items)
+        stale = [
+            (row["item"],)
+            for row in self._db.execute("SELECT item FROM quarantine")
+            if row["item"].startswith(prefix) and row["item"] not in keep
+        ]
+        self._db.executemany("DELETE FROM quarantine WHERE item = ?", stale)
+
+    @contextmanager
+    def exclusive(self, timeout: float = 120.0) -> Iterator[None]:
+        """Only one cycle at a time, across processes (``once`` while ``run`` runs).
+
+        Without it two processes could both look for a draft's key, both miss
+        it, and both write the draft.
+        """
+        if self.path is None:
+            yield
+            return
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        try:
+            handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            raise BackendError(f"state lock {lock_path}: {error}") from error
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise BackendError(
+                            f"another followup process has been busy with {self.path} "
+                            f"for {timeout:.0f} s"
+                        ) from None
+                    time.sleep(0.1)
+            yield
+        finally:
+            os.close(handle)
 
     # -- writing: the intent ledger -------------------------------------------------
 
@@ -439,6 +503,12 @@ class StateStore:
         self._db.execute(
             "UPDATE calls SET status = ?, remote_id = ?, updated_at = ? WHERE key = ?",
             (CallStatus.CREATED.value, remote_id, to_utc_text(now), key),
+        )
+
+    def call_removing(self, key: str, now: datetime) -> None:
+        self._db.execute(
+            "UPDATE calls SET status = ?, updated_at = ? WHERE key = ?",
+            (CallStatus.REMOVING.value, to_utc_text(now), key),
         )
 
     def call_removed(self, key: str, now: datetime) -> None:

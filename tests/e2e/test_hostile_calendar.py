@@ -85,4 +85,18 @@ def test_bad_events_are_reported_and_the_rest_handled(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    assert "skipped: broken@test" in status.stdout
+    assert "skipped: event broken@test" in status.stdout
+
+    # Once the event is mended it leaves the quarantine.
+    (tmp_path / "calendar.ics").write_text(
+        CALENDAR.replace("DTSTART;TZID=A,B:1818641R", "DTSTART:20261130T090000Z"), newline=""
+    )
+    subprocess.run([*command, "once", "--now", "2026-12-01T15:10Z"], cwd=ROOT, check=True)
+    status = subprocess.run(
+        [*command, "status", "--now", "2026-12-01T15:10Z"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "skipped" not in status.stdout

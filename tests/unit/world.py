@@ -71,7 +71,9 @@ class World:
             case ObserveCall(key=key, start=None):
                 self.calls[key] = replace(self.calls[key], status=CallStatus.DELETED)
             case ObserveCall(key=key, start=start):
-                self.calls[key] = replace(self.calls[key], observed_start=start)
+                self.calls[key] = replace(
+                    self.calls[key], observed_start=start, status=CallStatus.CREATED
+                )
             case CreateDraft():
                 self.drafts[action.key] = DraftRecord(
                     action.key,
