@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import time as time_module
 from collections.abc import Callable, Iterator
@@ -28,7 +29,7 @@ from daemon.actions import CreateCall, CreateDraft, RecordInterview, describe
 from daemon.compose import Composer
 from daemon.config import describe as describe_settings
 from daemon.config import find_config, load_settings, starter_config
-from daemon.errors import ConfigError, FollowupError
+from daemon.errors import BackendError, ConfigError, FollowupError
 from daemon.interviews import application_key
 from daemon.planning import plan
 from daemon.settings import Settings
@@ -69,6 +70,9 @@ def _user_errors() -> Iterator[None]:
         yield
     except FollowupError as error:
         _fail(error)
+    except sqlite3.Error as error:
+        # Busy or damaged state file: say so, no traceback.
+        _fail(BackendError(f"state file: {error}"))
 
 
 def _parse_now(value: str | None, settings: Settings) -> datetime:
@@ -83,6 +87,17 @@ def _parse_now(value: str | None, settings: Settings) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=settings.profile.timezone)
     return moment
+
+
+def _clock(now_text: str | None, now: datetime) -> Callable[[], datetime] | None:
+    """With ``--now``, the calendar's own idea of now (its window) moves too."""
+    return (lambda: now) if now_text is not None else None
+
+
+def _exit_on_backend_problems(problems: list[str]) -> None:
+    """Exit 1 when a calendar or mailbox could not be read or written."""
+    if any(p.startswith(("calendar:", "drafts:")) for p in problems):
+        sys.exit(1)
 
 
 def _crash_point() -> Callable[[str], None] | None:
@@ -107,7 +122,7 @@ def _crash_point() -> Callable[[str], None] | None:
 @click.option("-v", "--verbose", is_flag=True, help="Log what each cycle does.")
 @click.version_option(__version__, prog_name="followup")
 @click.pass_context
-def main(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
+def cli(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
     """Thank-you drafts after every interview, and weekly follow-up calls until decided."""
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
@@ -116,7 +131,7 @@ def main(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
     ctx.obj = Context(config_path)
 
 
-@main.command()
+@cli.command()
 @click.option("--force", is_flag=True, help="Overwrite an existing config file.")
 @click.pass_obj
 def init(obj: Context, force: bool) -> None:
@@ -133,7 +148,7 @@ def init(obj: Context, force: bool) -> None:
     )
 
 
-@main.command("check-config")
+@cli.command("check-config")
 @click.pass_obj
 def check_config(obj: Context) -> None:
     """Check the config file and show what it resolves to."""
@@ -144,7 +159,7 @@ def check_config(obj: Context) -> None:
     click.echo("ok")
 
 
-@main.command()
+@cli.command()
 @click.option("--now", "now_text", metavar="ISO8601", help="Pretend it is this time.")
 @click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
 @click.pass_obj
@@ -155,7 +170,8 @@ def once(obj: Context, now_text: str | None, dry_run: bool) -> None:
         now = _parse_now(now_text, settings)
         store = open_state(settings)
         try:
-            report = build_engine(settings, store, _crash_point()).cycle(now, dry_run=dry_run)
+            engine = build_engine(settings, store, _crash_point(), _clock(now_text, now))
+            report = engine.cycle(now, dry_run=dry_run)
         finally:
             store.close()
     if dry_run:
@@ -172,11 +188,10 @@ def once(obj: Context, now_text: str | None, dry_run: bool) -> None:
         )
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
-    if any(p.startswith(("calendar:", "drafts:")) for p in report.problems):
-        sys.exit(1)
+    _exit_on_backend_problems(report.problems)
 
 
-@main.command()
+@cli.command()
 @click.pass_obj
 def run(obj: Context) -> None:
     """Run cycles every [service] interval_minutes until stopped."""
@@ -218,7 +233,7 @@ def run(obj: Context) -> None:
     store.close()
 
 
-@main.command()
+@cli.command()
 @click.option("--now", "now_text", metavar="ISO8601", help="Pretend it is this time.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_obj
@@ -253,7 +268,7 @@ def status(obj: Context, now_text: str | None, as_json: bool) -> None:
         click.echo(f"skipped: {entry.item}: {entry.reason} (seen {entry.count}x)")
 
 
-@main.command()
+@cli.command()
 @click.argument("company")
 @click.option(
     "--outcome",
@@ -277,7 +292,7 @@ def decide(obj: Context, company: str, outcome: str, now_text: str | None) -> No
                 raise ConfigError([f"no application for {company!r} (known: {known})"])
             with store.transaction():
                 store.record_decision(key, outcome, "cli", now)
-            report = build_engine(settings, store).cycle(now)
+            report = build_engine(settings, store, clock=_clock(now_text, now)).cycle(now)
         finally:
             store.close()
     click.echo(
@@ -285,9 +300,10 @@ def decide(obj: Context, company: str, outcome: str, now_text: str | None) -> No
     )
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
+    _exit_on_backend_problems(report.problems)
 
 
-@main.command()
+@cli.command()
 @click.option("--now", "now_text", metavar="ISO8601", help="Pretend it is this time.")
 @click.pass_obj
 def preview(obj: Context, now_text: str | None) -> None:
@@ -298,7 +314,7 @@ def preview(obj: Context, now_text: str | None) -> None:
         store = open_state(settings)
         try:
             snapshot = store.snapshot()
-            changes = build_calendar(settings).changes(None)
+            changes = build_calendar(settings, _clock(now_text, now)).changes(None)
         finally:
             store.close()
         actions = plan(snapshot, changes.events, now, settings, window_start=changes.window_start)
@@ -329,3 +345,22 @@ def preview(obj: Context, now_text: str | None) -> None:
                 shown += 1
         if not shown:
             click.echo("nothing would be created now")
+
+
+def main(args: list[str] | None = None) -> None:
+    """The console script: usage errors as one line and exit 2, like config errors."""
+    try:
+        cli.main(args=args, prog_name="followup", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as error:
+        click.echo(error.format_message(), err=True)
+        sys.exit(2)
+    except click.UsageError as error:
+        command = error.ctx.command_path if error.ctx else "followup"
+        click.echo(f"error: {error.format_message()} (see `{command} --help`)", err=True)
+        sys.exit(2)
+    except click.ClickException as error:
+        click.echo(f"error: {error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)

@@ -7,6 +7,8 @@ through it) does.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from datetime import datetime
 
 from daemon.compose import Composer
 from daemon.config import default_state_path
@@ -16,8 +18,11 @@ from daemon.ports import Calendar, DraftStore
 from daemon.settings import Settings
 from daemon.state import StateStore
 
+Clock = Callable[[], datetime]
 
-def build_calendar(settings: Settings) -> Calendar:
+
+def build_calendar(settings: Settings, clock: Clock | None = None) -> Calendar:
+    """``clock`` moves what the calendar takes as "now" (its recurrence window) for ``--now``."""
     match settings.calendar.backend:
         case "ics":
             from integrations.ics import IcsCalendar
@@ -26,6 +31,7 @@ def build_calendar(settings: Settings) -> Calendar:
                 settings.calendar.path,
                 settings.calendar.calls_path,
                 default_tz=settings.profile.timezone,
+                now=clock,
             )
     raise ConfigError([f"calendar.backend: unknown backend {settings.calendar.backend!r}"])
 
@@ -46,11 +52,14 @@ def open_state(settings: Settings) -> StateStore:
 
 
 def build_engine(
-    settings: Settings, store: StateStore, crash_point: CrashPoint | None = None
+    settings: Settings,
+    store: StateStore,
+    crash_point: CrashPoint | None = None,
+    clock: Clock | None = None,
 ) -> Engine:
     engine = Engine(
         settings=settings,
-        calendar=build_calendar(settings),
+        calendar=build_calendar(settings, clock),
         draft_store=build_draft_store(settings),
         store=store,
         composer=Composer(settings.templates_dir),

@@ -8,6 +8,8 @@ from daemon.actions import (
     CreateCall,
     CreateDraft,
     MarkInterviewRemoved,
+    ObserveCall,
+    Quarantine,
     RecordDecision,
     RemoveCall,
 )
@@ -302,3 +304,124 @@ def test_the_services_own_words_on_a_call_never_decide(settings):
 def test_not_yet_decided_on_a_call_is_no_decision():
     assert decision_in("Decided: not yet") is None
     assert decision_in("Decided") == "other"
+
+
+def test_an_unreadable_event_is_not_taken_as_deleted(settings):
+    world = World(settings)
+    world.add(panel())
+    world.add(make_event("other", "Dentist", at("2026-11-30 08:00")))
+    world.step(at("2026-12-01 15:00"))
+    (first,) = world.live_calls()
+    interview = world.events.pop("panel-1")
+    call_event = world.events.pop(first.key)
+    actions = plan(
+        world.snapshot(),
+        list(world.events.values()),
+        at("2026-12-02 09:00"),
+        settings,
+        unreadable=["panel-1", f"{first.key}@interview-followup"],
+    )
+    assert not [a for a in actions if isinstance(a, MarkInterviewRemoved | RemoveCall)]
+    assert not [a for a in actions if isinstance(a, ObserveCall)]
+    world.add(interview)
+    world.events[first.key] = call_event
+
+
+def test_a_deleted_call_that_comes_back_counts_again(settings):
+    world = World(settings)
+    world.add(panel())
+    world.step(at("2026-12-01 15:00"))
+    (first,) = world.live_calls()
+    event = world.events[first.key]
+    world.delete_call(first.key)
+    world.step(at("2026-12-01 16:00"))
+    assert world.calls[first.key].status is CallStatus.DELETED
+    world.events[first.key] = event  # the user undoes the deletion
+    world.step(at("2026-12-01 17:00"))
+    assert world.calls[first.key].status is CallStatus.CREATED
+    world.add(panel(notes=PANEL_NOTES + "#decided"))
+    actions = world.step(at("2026-12-02 09:00"))
+    assert RemoveCall(first.key, "the application is decided") in actions
+
+
+def test_calls_follow_their_interview_when_the_company_changes(settings):
+    world = World(settings)
+    notes = "Met: Sam Okafor <sam@acme.example>\nHear back: 2026-12-04"
+    world.add(panel(notes=notes))
+    world.step(at("2026-12-01 15:00"))
+    (first,) = world.live_calls()
+    world.add(panel(notes="Company: Acme Robotics\n" + notes))
+    actions = world.step(at("2026-12-02 09:00"))
+    assert calls_of(actions) == [] and not [a for a in actions if isinstance(a, RemoveCall)]
+    world.add(panel(notes="Company: Acme Robotics\n" + notes + "\nDecided: rejected"))
+    actions = world.step(at("2026-12-03 09:00"))
+    assert RecordDecision("acme robotics", "rejected", "event") in actions
+    assert RemoveCall(first.key, "the application is decided") in actions
+
+
+def test_a_later_hear_back_date_moves_the_booked_call(settings):
+    world = World(settings)
+    world.add(panel(notes="Company: Acme\nMet: Sam Okafor <sam@acme.example>"))
+    world.step(at("2026-12-01 15:00"))
+    (first,) = world.live_calls()
+    assert first.start == at("2026-12-09 10:00")
+    world.add(panel(notes="Company: Acme\nMet: Sam Okafor <sam@acme.example>\nHear back: Dec 22"))
+    actions = world.step(at("2026-12-02 09:00"))
+    assert RemoveCall(first.key, "the hear-back date moved later") in actions
+    (call,) = calls_of(actions)
+    assert call.start == at("2026-12-23 10:00")
+    assert call.key != first.key
+
+
+def test_a_call_the_user_moved_is_theirs_even_if_the_hear_back_date_moves(settings):
+    world = World(settings)
+    world.add(panel(notes="Company: Acme\nMet: Sam Okafor <sam@acme.example>"))
+    world.step(at("2026-12-01 15:00"))
+    (first,) = world.live_calls()
+    world.move_call(first.key, at("2026-12-10 11:00"))
+    world.step(at("2026-12-01 16:00"))
+    world.add(panel(notes="Company: Acme\nMet: Sam Okafor <sam@acme.example>\nHear back: Dec 22"))
+    actions = world.step(at("2026-12-02 09:00"))
+    assert not [a for a in actions if isinstance(a, RemoveCall)] and calls_of(actions) == []
+
+
+def test_an_interview_that_leaves_the_calendar_takes_its_future_call_along(settings):
+    world = World(settings)
+    world.add(panel())
+    world.add(make_event("other", "Dentist", at("2026-11-30 08:00")))
+    world.step(at("2026-12-01 15:00"))
+    (first,) = world.live_calls()
+    world.add(panel(notes=PANEL_NOTES + "#nofollowup"))
+    actions = world.step(at("2026-12-02 09:00"))
+    assert MarkInterviewRemoved("panel-1") in actions
+    assert RemoveCall(first.key, "its interview left the calendar") in actions
+
+
+def test_one_applications_odd_date_never_stops_the_others(settings):
+    odd = make_event(
+        "odd",
+        "Interview – Globex",
+        PANEL_START,
+        description="Hear back: 9999-12-31",
+        attendees=(person("Chris Park", "chris@globex.example"),),
+    )
+    actions = plan(Snapshot(), [odd, panel()], at("2026-12-01 15:00"), settings)
+    assert any(isinstance(a, Quarantine) and a.item == "application globex" for a in actions)
+    assert len(drafts_of(actions)) == 4 and len(calls_of(actions)) == 1
+
+
+def test_call_numbers_are_never_reused(settings):
+    world = World(settings)
+    world.add(panel())
+    world.step(at("2026-12-01 15:00"))
+    (first,) = world.live_calls()
+    second_round = make_event(
+        "final-1", "Final round – Acme", at("2026-12-02 10:00"), description="Company: Acme"
+    )
+    world.add(second_round)
+    world.step(at("2026-12-01 16:00"))  # the future round withdraws the booked call
+    assert world.calls[first.key].status is CallStatus.REMOVED
+    del world.events["final-1"]
+    world.add(make_event("other", "Dentist", at("2026-11-30 08:00")))
+    (again,) = calls_of(world.step(at("2026-12-01 17:00")))
+    assert again.key != first.key and again.round_uid == "panel-1"

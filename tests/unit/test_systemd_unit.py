@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from daemon.cli import main
+from daemon.cli import cli
 
 UNIT = Path(__file__).resolve().parents[2] / "systemd" / "interview-followup.service"
 
@@ -26,7 +26,7 @@ def test_the_unit_runs_followup_run():
     assert service["Restart"] == "on-failure"
     assert unit()["Install"]["WantedBy"] == "default.target"
     # The command it names exists.
-    result = CliRunner().invoke(main, ["run", "--help"])
+    result = CliRunner().invoke(cli, ["run", "--help"])
     assert result.exit_code == 0
 
 
