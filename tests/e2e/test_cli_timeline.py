@@ -258,3 +258,97 @@ def test_killed_at_a_write_never_duplicates(followup: Followup, point: str, what
     (app,) = followup.status("2026-12-01T15:03+01:00")
     assert sorted(d["status"] for d in app["drafts"]) == ["created", "created"]
     assert app["next_call"] == "2026-12-08T09:00:00+00:00"
+
+
+@pytest.mark.parametrize("point", ["before-remove-call", "after-remove-call"])
+def test_killed_while_removing_a_call_finishes_the_removal(followup: Followup, point: str) -> None:
+    followup("once", "--now", "2026-12-01T15:01+01:00")
+    assert len(followup.calls()) == 1
+    cal = (followup.folder / "calendar.ics").read_bytes().decode("utf-8")
+    decided = cal.replace(
+        "Hear ba\r\n ck: 2026-12-04", "Hear ba\r\n ck: 2026-12-04\\nDecided: offer"
+    )
+    assert decided != cal
+    (followup.folder / "calendar.ics").write_text(decided, encoding="utf-8", newline="")
+    result = followup(
+        "once", "--now", "2026-12-02T09:00+01:00", check=False, env={"FOLLOWUP_CRASH_AT": point}
+    )
+    assert result.returncode == -9
+    followup("once", "--now", "2026-12-02T09:05+01:00")
+    assert followup.calls() == []
+    (app,) = followup.status("2026-12-02T09:05+01:00")
+    assert app["decided"] is True and app["calls"] == [] and app["next_call"] is None
+    state = sqlite3.connect(followup.folder / "state.sqlite3")
+    assert state.execute("SELECT status FROM calls").fetchall() == [("removed",)]
+
+
+def test_two_cycles_at_once_never_duplicate(followup: Followup) -> None:
+    """``once`` started while another cycle runs (e.g. the service) waits its turn."""
+    attendees = "".join(
+        f"ATTENDEE;CN=Person {n};PARTSTAT=ACCEPTED:mailto:p{n}@acme.example\r\n" for n in range(40)
+    )
+    path = followup.folder / "calendar.ics"
+    path.write_text(
+        path.read_bytes().decode("utf-8").replace("ATTENDEE;CN=Me;", attendees + "ATTENDEE;CN=Me;"),
+        encoding="utf-8",
+        newline="",
+    )
+    command = [sys.executable, "-m", "daemon", "--config", str(followup.config), "once"]
+    processes = [
+        subprocess.Popen(
+            [*command, "--now", "2026-12-01T15:01+01:00"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    outputs = [p.communicate(timeout=120) for p in processes]
+    assert all(p.returncode == 0 for p in processes), outputs
+    recipients = [m["To"] for m in followup.drafts()]
+    assert len(recipients) == len(set(recipients)) == 42
+    assert len(followup.calls()) == 1
+
+
+def test_usage_errors_are_one_line_and_exit_2(followup: Followup) -> None:
+    result = followup("once", "--now", "next tuesday", check=False)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
+    assert "--now" in result.stderr
+    result = followup("decide", check=False)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+
+
+def test_a_cycle_waits_while_another_holds_the_state(followup: Followup) -> None:
+    followup("once", "--now", "2026-12-01T14:00+01:00")  # creates the state file
+    import fcntl
+    import time
+
+    lock = open(followup.folder / "state.sqlite3.lock", "w")  # noqa: SIM115
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "daemon",
+            "--config",
+            str(followup.config),
+            "once",
+            "--now",
+            "2026-12-01T15:01+01:00",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(2)
+        assert process.poll() is None and followup.drafts() == []
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "2 drafts created" in out
