@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import phonenumbers
 from jinja2 import (
     BaseLoader,
     ChoiceLoader,
@@ -108,6 +109,7 @@ class Composer:
             "person": person,
             "name": name,
             "first_name": clean_line(person.first_name) if person else "",
+            "met": bool(person and person.met),
             "title": clean_line(person.title) if person else "",
             "phone": _phone(person.phone) if person else "",
             "tel": _tel(person.phone) if person else "",
@@ -127,12 +129,14 @@ class Composer:
     def _note_context(
         self, interview: Interview, person: Person, profile: Profile, *, variant: int, late: bool
     ) -> dict[str, object]:
-        own_topics = _unique(person.topics)
+        own_topics = [_phrase(topic) for topic in _unique(person.topics)]
         return {
             **_common_context(interview, profile),
             "person": person,
             "name": clean_line(person.name, NAME_LIMIT),
             "first_name": clean_line(person.first_name) or "[add: their name]",
+            # For prompts: "[add: one thing you discussed with them]", never a prompt in a prompt.
+            "who": clean_line(person.first_name) or "them",
             "title": clean_line(person.title),
             "own_topics": own_topics,
             "topics": _topics(interview, person),
@@ -223,7 +227,45 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 def _topics(interview: Interview, person: Person | None) -> list[str]:
     """The person's own topics first, then what the whole panel discussed."""
-    return _unique([*(person.topics if person else ()), *interview.discussed])
+    return [
+        _phrase(topic)
+        for topic in _unique([*(person.topics if person else ()), *interview.discussed])
+    ]
+
+
+#: Words that start a topic as written in notes ("Their Kafka migration") but
+#: read wrongly capitalised inside a sentence. Other capitals are names: kept.
+_SENTENCE_STARTS = frozenset(
+    [
+        "the",
+        "their",
+        "our",
+        "your",
+        "his",
+        "her",
+        "its",
+        "my",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "how",
+        "what",
+        "why",
+        "when",
+    ]
+)
+
+
+def _phrase(text: str) -> str:
+    """A topic as it reads inside a sentence: no closing full stop, no stray capital."""
+    text = text.strip().rstrip(".!;,: ")
+    first, _, rest = text.partition(" ")
+    if first.casefold() in _SENTENCE_STARTS and first[:1].isupper() and first[1:].islower():
+        return f"{first.casefold()} {rest}".strip()
+    return text
 
 
 def _rotated(items: Sequence[str], variant: int) -> list[str]:
@@ -245,7 +287,17 @@ def _words(text: str) -> set[str]:
 
 
 def _phone(phone: str) -> str:
-    return clean_line(phone, 40)
+    """A number as a person reads it: ``+1 617-555-0188`` for a parsed E.164 number."""
+    text = clean_line(phone, 40)
+    number, _, extension = text.partition(";ext=")
+    if re.fullmatch(r"\+[1-9]\d{6,14}", number):
+        try:
+            parsed = phonenumbers.parse(number, None)
+        except phonenumbers.NumberParseException:
+            return text
+        readable = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        return f"{readable} ext. {extension}" if extension else readable
+    return text
 
 
 def _tel(phone: str) -> str:
@@ -254,11 +306,13 @@ def _tel(phone: str) -> str:
     Anything from the first letter on ("ext. 12", "(mobile)") is left out, and so
     are visual separators, which some dialers refuse.
     """
-    text = re.split(r"[^\W\d_]", _phone(phone), maxsplit=1)[0]
+    raw, _, extension = clean_line(phone, 40).partition(";ext=")
+    text = re.split(r"[^\W\d_]", raw, maxsplit=1)[0]
     digits = re.sub(r"[^0-9]", "", text)
     if not digits:
         return ""
-    return f"tel:{'+' if text.lstrip().startswith('+') else ''}{digits}"
+    suffix = f";ext={extension}" if extension.isdigit() else ""
+    return f"tel:{'+' if text.lstrip().startswith('+') else ''}{digits}{suffix}"
 
 
 def _template_line(exc: BaseException, path: Path) -> str:

@@ -266,7 +266,7 @@ def test_call_names_the_person_their_title_and_a_tel_link(composer: Composer) ->
     assert '"Hi Dana, this is Alex Rivera.' in description
     assert "Staff Engineer" in description
     assert "the payments migration" in description
-    assert "#decided" in description
+    assert "write Decided on a line of its own" in description
     assert "[add: phone number]" not in description
 
 
@@ -421,3 +421,33 @@ def test_a_user_template_that_is_not_text_is_a_config_error(tmp_path: Path) -> N
 def test_a_missing_templates_dir_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"templates_dir: .*nowhere"):
         Composer(tmp_path / "nowhere")
+
+
+def test_the_call_script_never_reads_as_a_decision(composer: Composer) -> None:
+    """The user may type on the script's own lines; only their own Decided line counts."""
+    from daemon.planning import decision_in
+
+    _, description = composer.compose_call(interview(), DANA, PROFILE)
+    assert decision_in(description) is None
+    appended = description.rstrip() + " Left a voicemail on Tuesday."
+    assert decision_in(appended) is None
+    assert decision_in(appended + "\nDecided: offer") == "offer"
+
+
+def test_topics_read_as_part_of_a_sentence(composer: Composer) -> None:
+    person = replace(DANA, topics=("Their Kafka migration.",))
+    _, body = composer.compose_note(interview(), person, PROFILE, variant=0, late=False)
+    assert "their Kafka migration" in body and "migration.." not in body
+
+
+def test_a_call_to_a_decision_maker_never_met_does_not_thank_again(composer: Composer) -> None:
+    maria = replace(DANA, name="Maria Gomez", met=False)
+    _, description = composer.compose_call(interview(), maria, PROFILE)
+    assert "thank you again" not in description and "introduce myself" in description
+
+
+def test_phone_extensions_reach_the_tel_link(composer: Composer) -> None:
+    person = replace(DANA, phone="+16175550199;ext=4")
+    _, description = composer.compose_call(interview(), person, PROFILE)
+    assert "tel:+16175550199;ext=4" in description.split()
+    assert "+1 617-555-0199 ext. 4" in description
