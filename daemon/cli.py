@@ -261,6 +261,8 @@ def status(obj: Context, now_text: str | None, as_json: bool) -> None:
         for d in s.drafts:
             late = " (late)" if d.late else ""
             click.echo(f"    {d.kind:<9} {d.name} <{d.to}>: {d.status}{late}")
+        for warning in s.warnings:
+            click.echo(f"  notes: {warning}")
         if s.next_call:
             local = s.next_call.astimezone(zone)
             click.echo(f"  next call: {local:%a %Y-%m-%d %H:%M %Z} with {s.call_with or '?'}")

@@ -33,6 +33,8 @@ class ApplicationStatus:
     calls: list[datetime]
     call_with: str
     drafts: list[DraftLine] = field(default_factory=list)
+    #: What the notes parser could not read ("line 4: hear-back date not understood").
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,6 +47,7 @@ class ApplicationStatus:
             "next_call": self.next_call.isoformat() if self.next_call else None,
             "calls": [c.isoformat() for c in self.calls],
             "call_with": self.call_with,
+            "warnings": self.warnings,
             "drafts": [
                 {"to": d.to, "name": d.name, "status": d.status, "kind": d.kind, "late": d.late}
                 for d in self.drafts
@@ -95,6 +98,7 @@ def application_statuses(store: StateStore, now: datetime) -> list[ApplicationSt
                 calls=[c.effective_start for c in calls],
                 call_with=upcoming[0].person_name if upcoming else "",
                 drafts=drafts,
+                warnings=[f"{i.title}: {w}" for i in interviews for w in i.warnings],
             )
         )
     return result

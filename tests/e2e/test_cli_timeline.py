@@ -352,3 +352,17 @@ def test_a_cycle_waits_while_another_holds_the_state(followup: Followup) -> None
     out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert "2 drafts created" in out
+
+
+def test_status_shows_what_the_notes_could_not_say(followup: Followup) -> None:
+    path = followup.folder / "calendar.ics"
+    text = path.read_bytes().decode("utf-8")
+    path.write_bytes(text.replace("ck: 2026-12-04", "ck: when the stars align").encode("utf-8"))
+    followup("once", "--now", "2026-12-01T15:01+01:00")
+    (app,) = followup.status("2026-12-01T15:01+01:00")
+    (warning,) = app["warnings"]
+    assert warning.startswith("Panel interview – Acme: line ")
+    # The default wait applies instead: Dec 8, then the first slot after it.
+    assert app["next_call"] == "2026-12-09T09:00:00+00:00"
+    human = followup("status", "--now", "2026-12-01T15:01+01:00").stdout
+    assert "  notes: Panel interview – Acme: line " in human
