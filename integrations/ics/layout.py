@@ -11,11 +11,17 @@ Two jobs need the file's shape rather than its meaning:
 Folded lines (RFC 5545 3.1: a line that starts with a space or tab continues
 the previous one) are joined for reading names and values, while the spans
 keep the physical lines for editing.
+
+A UTF-8 byte-order mark before the first line is not part of its text (so
+``BEGIN:VCALENDAR`` is found) but stays in ``Layout.lines``, so a file that
+has one keeps it through an edit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,8 @@ def _content_lines(lines: list[bytes]) -> list[ContentLine]:
     parts: list[bytes] = []
     for index, raw in enumerate(lines):
         body = raw.rstrip(b"\r\n")
+        if index == 0 and body.startswith(_BOM):
+            body = body[len(_BOM) :]
         if body[:1] in (b" ", b"\t") and parts:
             parts.append(body[1:])
             continue

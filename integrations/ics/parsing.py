@@ -13,6 +13,7 @@ as "these events were deleted" would be wrong.
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -39,6 +40,9 @@ PARSE_ERRORS: tuple[type[Exception], ...] = (
 )
 
 _BOM = b"\xef\xbb\xbf"
+#: Outlook writes ``DTSTART;TZID=tzone://Microsoft/Utc:2026...`` unquoted, so the
+#: TZID's own colon ends the parameters early; such a TZID is quoted before parsing.
+_UNQUOTED_MICROSOFT_TZID = re.compile(rb'(;TZID=)(tzone://[^;:"\r\n]*)(?=:)', re.IGNORECASE)
 #: How much of a name or an error is kept in a report.
 _REPORT_CHARS = 200
 
@@ -58,6 +62,7 @@ def parse_calendar(data: bytes, name: str) -> Parsed:
         raise BackendError(
             f"{name}: not an iCalendar file (it does not begin with BEGIN:VCALENDAR)"
         )
+    data = _UNQUOTED_MICROSOFT_TZID.sub(rb'\1"\2"', data)
     layout = parse_layout(data)
     if not layout.calendars() or any(not block.closed for block in layout.blocks):
         raise BackendError(f"{name}: incomplete iCalendar file (no END:VCALENDAR; cut short?)")

@@ -2,9 +2,14 @@
 
 Rules that the files leave open, decided here:
 
-* Floating times (no TZID, no ``Z``), date-only values and TZIDs that name no
-  known zone are read in the calendar's zone: ``X-WR-TIMEZONE`` when the
-  file has a valid one (Google exports), else the user's zone.
+* Floating times (no TZID, no ``Z``) and date-only values are read in the
+  calendar's zone: ``X-WR-TIMEZONE`` when the file has a valid one (Google
+  exports), else the user's zone.
+* A TZID without a VTIMEZONE that icalendar does not know is looked up by
+  ``zones.tzid_zone`` (Outlook's display names, ``tzone://Microsoft/Utc``);
+  one that names no zone at all is read in the calendar's zone too, and
+  logged as a warning, since the event is still read (``skipped`` means
+  "not read") but may be at the wrong time.
 * A single event is listed whatever its date, so an interview from months
   ago is still seen. A recurring series is expanded only within the window,
   and each occurrence gets its own uid: ``<UID>#<recurrence id in UTC>``.
@@ -17,11 +22,13 @@ Rules that the files leave open, decided here:
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import icalendar
 import x_wr_timezone
@@ -31,7 +38,7 @@ from integrations.ics.calls import KEY_PROPERTY, key_of
 from integrations.ics.layout import unescape_text
 from integrations.ics.parsing import PARSE_ERRORS, clean, describe_error
 from integrations.ics.recurrence import MAX_OCCURRENCES, Refused, expand
-from integrations.ics.zones import safe_zone
+from integrations.ics.zones import safe_zone, tzid_zone
 
 #: Bounds on what one event may hand the core (the file is bounded as a whole).
 MAX_TITLE_CHARS = 2_000
@@ -39,6 +46,10 @@ MAX_DESCRIPTION_CHARS = 100_000
 _RESOURCE_TYPES = {"ROOM", "RESOURCE"}
 #: Properties without which an event's time is unknown: a parse error in one skips the event.
 _TIME_PROPERTIES = {"DTSTART", "DTEND", "DURATION", "RECURRENCE-ID"}
+#: Properties whose date-times can carry a TZID that is resolved here.
+_ZONED_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,7 @@ def read_events(calendar: icalendar.Calendar, default_zone: tzinfo, window: Wind
     """Every event of ``calendar``, recurring series expanded within ``window``."""
     reading = Reading()
     zone = _calendar_zone(calendar, default_zone)
+    _resolve_tzids(calendar, zone)
     calendar = _to_standard(calendar, zone)
     series: dict[str, list[icalendar.Component]] = defaultdict(list)
     for component in calendar.subcomponents:
@@ -89,6 +101,48 @@ def _calendar_zone(calendar: icalendar.Calendar, default_zone: tzinfo) -> tzinfo
     name = calendar.get("X-WR-TIMEZONE")
     zone = safe_zone(str(name)) if name is not None else None
     return zone or default_zone
+
+
+def _resolve_tzids(calendar: icalendar.Calendar, zone: tzinfo) -> None:
+    """Give the times whose TZID icalendar left unresolved the zone ``tzid_zone`` finds.
+
+    icalendar hands such a time back as a naive datetime, which would then be
+    read in ``zone``. This runs before recurrence expansion and X-WR-TIMEZONE,
+    so a series in "(UTC-05:00) Eastern Time (US & Canada)" follows US DST.
+    """
+    fallbacks: dict[str, str] = {}
+    for component in calendar.walk("VEVENT"):
+        for name in _ZONED_PROPERTIES:
+            values = component.get(name)
+            for value in values if isinstance(values, list) else [values]:
+                try:
+                    _resolve_value(value, zone, fallbacks)
+                except PARSE_ERRORS:
+                    continue  # a broken value is reported when the event is read
+    for tzid, how in fallbacks.items():
+        log.warning("time zone %r has no VTIMEZONE and is not known: %s", clean(tzid), how)
+
+
+def _resolve_value(value: Any, zone: tzinfo, fallbacks: dict[str, str]) -> None:
+    params = getattr(value, "params", None)
+    tzid = params.get("TZID") if params is not None else None
+    if not isinstance(tzid, str) or not tzid:
+        return
+    # vDDDTypes holds one time in .dt; vDDDLists (EXDATE, RDATE) several in .dts.
+    holders = value.dts if hasattr(value, "dts") and not hasattr(value, "dt") else [value]
+    naive = [
+        holder for holder in holders if isinstance(holder.dt, datetime) and holder.dt.tzinfo is None
+    ]
+    if not naive:
+        return
+    found = tzid_zone(tzid)
+    if found is None:
+        fallbacks[tzid] = f"read in {zone}"
+        return
+    if not isinstance(found, ZoneInfo) and found is not UTC:
+        fallbacks[tzid] = f"read at its fixed offset {found}, without daylight-saving time"
+    for holder in naive:
+        holder.dt = holder.dt.replace(tzinfo=found)
 
 
 def _to_standard(calendar: icalendar.Calendar, zone: tzinfo) -> icalendar.Calendar:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import http.server
+import logging
 import os
 import re
 import shutil
@@ -33,6 +34,7 @@ from daemon.model import CalendarEvent, EventStatus, PartStat
 from daemon.ports import CallEvent, EventChanges
 from integrations.ics import IcsCalendar, files, source
 from integrations.ics.reading import MAX_DESCRIPTION_CHARS
+from integrations.ics.zones import WINDOWS_DISPLAY_NAMES, tzid_zone
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ics"
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
@@ -151,6 +153,89 @@ def test_outlook_windows_time_zone_names_are_understood() -> None:
     assert events["Phone screen - Wide World Importers"].start == utc(2025, 3, 19, 16)
     # "Customized Time Zone" is defined only by its VTIMEZONE: +05:30.
     assert events["Interview - Fabrikam India"].start == utc(2025, 3, 20, 9, 30)
+
+
+def test_outlook_display_names_and_microsoft_tzids_without_a_vtimezone() -> None:
+    # Outlook on the web writes Windows display names and tzone:// ids; none
+    # may be read in the user's zone (Berlin here).
+    events = by_uid(listing("outlook_web.ics", zone=BERLIN))
+
+    def start(uid: str) -> datetime:
+        return events[f"{uid}@outlook.example"].start
+
+    assert start("display-eastern") == utc(2026, 12, 1, 15)  # 10:00 EST
+    # Mapped to IANA zones, not to the prefix's offset: summer time is kept.
+    assert start("display-berlin-summer") == utc(2026, 7, 1, 8)  # 10:00 CEST
+    assert start("display-london-summer") == utc(2026, 7, 1, 9)  # 10:00 BST
+    assert start("display-pacific-summer") == utc(2026, 7, 1, 17)  # 10:00 PDT
+    assert start("display-utc") == utc(2026, 12, 1, 10)
+    assert start("microsoft-utc") == utc(2026, 12, 1, 10)
+    # Unquoted, the TZID's colon would end the parameters: recovered, not skipped.
+    assert start("microsoft-utc-unquoted") == utc(2026, 12, 1, 10)
+    assert events["microsoft-utc-unquoted@outlook.example"].end == utc(2026, 12, 1, 11)
+    # tzone://Microsoft/Custom is what its VTIMEZONE says: +05:30.
+    assert start("microsoft-custom") == utc(2026, 12, 1, 4, 30)
+    # A display name no table knows: the offset it starts with, not the user's zone.
+    assert start("display-unknown") == utc(2026, 12, 1, 6, 30)
+
+
+def test_a_series_in_a_display_name_zone_follows_its_dst_exdate_and_overrides() -> None:
+    changes = listing("outlook_web.ics", zone=BERLIN)
+    weekly = sorted(
+        (e for e in changes.events if e.uid.startswith("display-eastern-weekly")),
+        key=lambda e: e.start,
+    )
+
+    assert changes.skipped == ()
+    # 10:00 New York before and after the US change on March 9; the 10th is excluded,
+    # the 17th moved to 11:30.
+    assert [e.start for e in weekly] == [utc(2025, 3, 3, 15), utc(2025, 3, 17, 15, 30)]
+    assert weekly[1].uid == "display-eastern-weekly@outlook.example#2025-03-17T14:00:00Z"
+    assert weekly[1].title.endswith("(moved)")
+
+
+def test_a_tzid_read_in_a_fallback_zone_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="integrations.ics"):
+        listing("outlook_web.ics", zone=BERLIN)
+        listing("floating.ics", zone=BERLIN)
+
+    warnings = [record.getMessage() for record in caplog.records]
+    assert any("(UTC+03:30) Nowhere Special" in w and "fixed offset" in w for w in warnings)
+    assert any("Mars/Olympus_Mons" in w and "Europe/Berlin" in w for w in warnings)
+    # Zones that were found are not warned about.
+    assert not any("Eastern" in w or "Microsoft" in w for w in warnings)
+
+
+@pytest.mark.parametrize(("name", "key"), sorted(WINDOWS_DISPLAY_NAMES.items()))
+def test_each_known_display_name_is_a_zone_at_the_offset_it_names(name: str, key: str) -> None:
+    zone = tzid_zone(name)
+    assert isinstance(zone, ZoneInfo) and zone.key == key
+    prefix = re.fullmatch(r"\(UTC(?:([+-])(\d\d):(\d\d))?\) .+", name)
+    assert prefix is not None
+    sign, hours, minutes = prefix.groups()
+    offset = timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
+    offset = -offset if sign == "-" else offset
+    # The prefix is the standard offset: January's in the north, July's in the south.
+    offsets = {datetime(2026, month, 1, tzinfo=zone).utcoffset() for month in (1, 7)}
+    assert offset in offsets
+
+
+@pytest.mark.parametrize(
+    ("tzid", "expected"),
+    [
+        ("(GMT-05:00) Eastern Time (US & Canada)", ZoneInfo("America/New_York")),
+        ("(UTC-05:00)  eastern time (us & canada)", ZoneInfo("America/New_York")),
+        ("(UTC) Somewhere", UTC),
+        ("tzone://Microsoft/Utc", UTC),
+        ("TZONE://MICROSOFT/UTC", UTC),
+        ("tzone://Microsoft/Custom", None),
+        ("(UTC+99:00) Nowhere", None),
+        ("Mars/Olympus_Mons", None),
+        ("(UTC-05:00" + "x" * 1000, None),
+    ],
+)
+def test_tzid_lookup_edge_cases(tzid: str, expected: object) -> None:
+    assert tzid_zone(tzid) == expected
 
 
 def test_outlook_attendees_quoted_names_and_upper_case_mailto() -> None:
@@ -580,6 +665,26 @@ def test_a_call_in_the_users_file_leaves_every_other_byte_as_it_was(
 
     calendar.remove_call(a_call().key)
     # What remains is the original plus, at most, the VTIMEZONE the call needed.
+    assert without_added_timezone(path.read_bytes(), original) == original
+
+
+def test_a_call_in_a_users_file_with_a_byte_order_mark_keeps_it_and_every_other_byte(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "cal.ics"
+    original = b"\xef\xbb\xbf" + (FIXTURES / "outlook_export.ics").read_bytes()
+    path.write_bytes(original)
+    calendar = open_calendar(path, zone=BERLIN)
+
+    uid = calendar.put_call(a_call())
+    with_call = path.read_bytes()
+    assert with_call.startswith(b"\xef\xbb\xbfBEGIN:VCALENDAR")
+    assert with_call.count(b"BEGIN:VEVENT") == original.count(b"BEGIN:VEVENT") + 1
+    assert by_uid(calendar.changes(None))[uid].own_key == a_call().key
+    assert calendar.put_call(a_call()) == uid
+    assert path.read_bytes() == with_call
+
+    calendar.remove_call(a_call().key)
     assert without_added_timezone(path.read_bytes(), original) == original
 
 
