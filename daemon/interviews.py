@@ -12,7 +12,13 @@ Choices where DESIGN.md is silent:
   written after the interview, outrank an RSVP. A ``Decision maker:`` is met
   only if an attendee who did not decline.
 - Notes and attendees are one person when the addresses match, else when the
-  full names match (case-insensitively). The attendee's address wins.
+  full names match (case-insensitively), else when the notes name is the first
+  name (or first and last name) of exactly one attendee, else when it is the
+  name an attendee's address spells (``dana.smith@``). The attendee's address
+  wins; a first name in the notes gives way to the attendee's full name.
+- An attendee without a name (or with the address as the name) is named from
+  the address when it reads ``first.last`` (also ``_`` or ``-``), letters only
+  and not a role mailbox (``hr``, ``jobs``, ``no-reply``): ``Dana Smith``.
 - People come in notes order, then the attendees the notes do not name.
 - With no company anywhere, the title stands for it; an application key that
   comes out empty is replaced by one derived from the event uid, so unrelated
@@ -47,6 +53,10 @@ from daemon.text import DECIDED_TAG, clean_line, email_domain, same_email, valid
 _DEFAULT_REGION = "US"
 
 
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 def interpret(
     event: CalendarEvent, profile: Profile, *, patterns: Sequence[str] = DEFAULT_PATTERNS
 ) -> Interview:
@@ -64,7 +74,12 @@ def interpret(
         names.add(clean_line(profile.name).casefold())
     company = (
         notes.company
-        or company_from_title(title, patterns, exclude=names)
+        or company_from_title(
+            title,
+            patterns,
+            exclude=names,
+            domains=work_domains([person.email for person in people], profile.email),
+        )
         or company_from_domains([person.email for person in people], profile.email)
     )
     if not company:
@@ -147,10 +162,14 @@ def _people(
         index = _matching_attendee(noted, attendees)
         if index is None:
             people.append(noted)
-        elif index in placed:
+            continue
+        attendee = attendees[index]
+        if _fuller_name(attendee.name, noted.name):
+            # "Dana" in the notes is the attendee "Dana Smith".
+            noted = replace(noted, name=attendee.name)
+        if index in placed:
             people[placed[index]] = merge_people(people[placed[index]], noted)
         else:
-            attendee = attendees[index]
             placed[index] = len(people)
             # Notes say who the person is and their role (an attendee's role is
             # only a default); the invitation says where mail goes and, unless
@@ -190,8 +209,8 @@ def attendee_people(attendees: Sequence[Attendee], profile_email: str) -> list[P
         name = clean_line(attendee.name, MAX_FIELD_CHARS)
         if _ROOM_DOMAIN.search(email_domain(email)) or _ROOM_NAME.match(name):
             continue
-        if "@" in name:  # exports often repeat the address as the name
-            name = ""
+        if "@" in name or not name:  # exports often repeat the address as the name
+            name = name_from_address(email)
         if not (email or name):
             continue
         person = Person(name=name, email=email, met=attendee.partstat != PartStat.DECLINED)
@@ -203,17 +222,83 @@ def attendee_people(attendees: Sequence[Attendee], profile_email: str) -> list[P
     return people
 
 
+#: Mailboxes that are a function, not a person: never read as a name.
+_ROLE_MAILBOXES = _word_set(
+    """hr jobs job careers career recruiting recruiter recruiters recruitment talent hiring
+    people team teams info admin office contact hello support help noreply no reply
+    donotreply do not notifications notification notify calendar calendars invite invites
+    interviews interview scheduling schedule scheduler mailer daemon postmaster staffing
+    apply applications candidates candidate hiringteam hrteam the and"""
+)
+_LOCAL_PART_WORD = re.compile(r"[A-Za-z]{2,30}")
+
+
+def name_from_address(address: str) -> str:
+    """``dana.smith@acme.com`` -> ``Dana Smith``; ``""`` unless it clearly spells a name.
+
+    Two or three parts separated by ``.``, ``_`` or ``-``, letters only, none
+    a role mailbox (``hr``, ``jobs``, ``no-reply``). A single word is no name:
+    ``dsmith`` would read as "Dsmith".
+    """
+    local = address.partition("@")[0] if "@" in address else ""
+    local = local.partition("+")[0]
+    parts = re.split(r"[._-]", local)
+    if not 2 <= len(parts) <= 3:
+        return ""
+    if not all(_LOCAL_PART_WORD.fullmatch(part) for part in parts):
+        return ""
+    if any(part.casefold() in _ROLE_MAILBOXES for part in parts):
+        return ""
+    return " ".join(part.capitalize() for part in parts)
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _same_name(first: str, second: str) -> bool:
+    return bool(_name_key(first)) and _name_key(first) == _name_key(second)
+
+
+def _fuller_name(full: str, short: str) -> bool:
+    """Is ``full`` a longer form of ``short`` ("Dana Q. Smith" of "Dana" or "Dana Smith")?"""
+    full_words, short_words = _name_key(full).split(), _name_key(short).split()
+    if not short_words or len(full_words) <= len(short_words):
+        return False
+    return short_words in ([full_words[0]], [full_words[0], full_words[-1]])
+
+
+def _first_and_last(name: str) -> str:
+    words = _name_key(name).split()
+    return f"{words[0]} {words[-1]}" if len(words) > 1 else ""
+
+
 def _matching_attendee(noted: Person, attendees: Sequence[Person]) -> int | None:
+    """The attendee ``noted`` is: same address, full name, unique first name, address name."""
     if noted.email:
         for index, attendee in enumerate(attendees):
             if same_email(attendee.email, noted.email):
                 return index
-    wanted = " ".join(noted.name.casefold().split())
-    if wanted:
-        for index, attendee in enumerate(attendees):
-            if " ".join(attendee.name.casefold().split()) == wanted:
-                return index
-    return None
+    wanted = _name_key(noted.name)
+    if not wanted:
+        return None
+    for index, attendee in enumerate(attendees):
+        if _name_key(attendee.name) == wanted:
+            return index
+    words = wanted.split()
+    first = [
+        index
+        for index, attendee in enumerate(attendees)
+        if _name_key(attendee.first_name) == words[0]
+    ]
+    if len(first) == 1 and (len(words) == 1 or _first_and_last(attendees[first[0]].name) == wanted):
+        return first[0]
+    spelled = [
+        index
+        for index, attendee in enumerate(attendees)
+        if _same_name(name_from_address(attendee.email), wanted)
+    ]
+    return spelled[0] if len(spelled) == 1 else None
 
 
 def find_person(people: Sequence[Person], name: str) -> int | None:
@@ -231,13 +316,13 @@ def find_person(people: Sequence[Person], name: str) -> int | None:
 # --- company and job --------------------------------------------------------
 
 
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
 _TAGS = re.compile(r"(?<![\w#])#\w+")
 _PARENTHESISED = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
-_CONNECTOR = re.compile(r"(?:(?<!\S)(?:with|at|w/)\s+|\s*@\s*)", re.IGNORECASE)
+#: "with", "at", "w/", "@", "<>" and a lower-case "x" ("Acme x Alex") join the
+#: parts of a title; what stands on either side is a separate candidate.
+_CONNECTOR = re.compile(
+    r"(?:(?<!\S)(?:with|at|w/)\s+|\s*@\s*|\s*<>\s*|\s+(?-i:x)\s+)", re.IGNORECASE
+)
 _SEPARATOR = re.compile(r"\s+-+\s+|\s*[–—|:;,•]\s*|\s+/\s+")
 _FOR = re.compile(r"\s+for\s+", re.IGNORECASE)
 _TIME_LIKE = re.compile(r"^\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?$", re.IGNORECASE)
@@ -249,28 +334,69 @@ _FILLER = _word_set(
     hiring manager hr recruiter recruiting screen screening phone job initial intro
     introductory follow-up followup loop in-person culture fit take-home debrief session
     conversation discussion w/ with at for and & of to re fw fwd invitation updated
-    tentative rescheduled"""
+    tentative rescheduled zoom teams meet webex skype hangouts remote"""
 )
 #: Words that, in parentheses, are about the meeting rather than the job.
 _MEETING_WORDS = _word_set(
     "zoom teams meet webex skype hangouts remote hybrid onsite on-site in-person"
 )
+#: Meeting tools named in two words; cut before the filler words are trimmed,
+#: so "Microsoft Teams interview" never leaves "Microsoft".
+_MEETING_TOOL = re.compile(
+    r"(?<!\w)(?:(?:microsoft|ms)\s+teams|google\s+(?:meet|hangouts)|zoom\s+meeting)(?!\w)",
+    re.IGNORECASE,
+)
+#: The last word of a job title: such a candidate is the employer only when
+#: nothing else is ("Onsite - Senior Engineer - Acme").
+_JOB_NOUNS = _word_set(
+    """engineer engineers developer developers manager designer scientist analyst architect
+    lead director intern internship consultant specialist administrator researcher
+    programmer sre devops pm swe sde vp cto ceo cfo coo head officer associate
+    representative accountant"""
+)
 
 
-def company_from_title(title: str, patterns: Sequence[str], *, exclude: set[str]) -> str:
+def company_from_title(
+    title: str, patterns: Sequence[str], *, exclude: set[str], domains: Sequence[str] = ()
+) -> str:
     """The employer in a title like "Interview with Acme" or "Acme – onsite interview".
 
-    ``exclude`` holds names (casefolded) that are people, not employers.
+    ``exclude`` holds names (casefolded) that are people, not employers;
+    ``domains`` the attendees' work domains: a candidate that names one of
+    them wins ("Onsite - Senior Engineer - Acme" with ``acme.com``). Else the
+    first candidate that is not a meeting tool, a person or a time; a
+    candidate that looks like a job title only if nothing else is.
     Parenthesised text is the employer only if nothing else is: it usually
     holds the job.
     """
-    text = _TAGS.sub(" ", title)
+    text = _MEETING_TOOL.sub(" ", _TAGS.sub(" ", title))
     bare = _PARENTHESISED.sub(" ", text)
-    for candidate in [*_after_connectors(bare), *_SEPARATOR.split(bare), *_parenthesised(text)]:
+    pieces = [_CONNECTOR.split(piece, 1)[0] for piece in _SEPARATOR.split(bare)]
+    found: list[str] = []
+    for candidate in [*_after_connectors(bare), *pieces, *_parenthesised(text)]:
         company = _trim(_FOR.split(candidate, 1)[0], patterns)
         if company and company.casefold() not in exclude and not _TIME_LIKE.match(company):
+            found.append(company)
+    wanted = {_compact(company_from_domain(domain)) for domain in domains} - {""}
+    for company in found:
+        if _compact(company) in wanted:
             return company
-    return ""
+    for company in found:
+        if company.split()[-1].casefold() not in _JOB_NOUNS:
+            return company
+    return found[0] if found else ""
+
+
+def _compact(name: str) -> str:
+    """A company name compared with a domain: "Acme Robotics" is ``acmerobotics.com``."""
+    return application_key(name).replace(" ", "")
+
+
+def work_domains(emails: Sequence[str], own_email: str) -> list[str]:
+    """The domains of ``emails`` that can name an employer: not free mail, schedulers, own."""
+    own = email_domain(own_email)
+    domains = [email_domain(email) for email in emails if email]
+    return [domain for domain in domains if domain and domain != own and not _generic(domain)]
 
 
 def _after_connectors(text: str) -> list[str]:
@@ -342,9 +468,7 @@ _SECOND_LEVEL = _word_set(
 
 def company_from_domains(emails: Sequence[str], own_email: str) -> str:
     """The employer from the most common work domain among the people's addresses."""
-    own = email_domain(own_email)
-    domains = [email_domain(email) for email in emails if email]
-    work = [domain for domain in domains if domain and domain != own and not _generic(domain)]
+    work = work_domains(emails, own_email)
     if not work:
         return ""
     counts = Counter(work)

@@ -9,7 +9,14 @@ log (DESIGN.md: no note text in logs).
 Choices where DESIGN.md is silent:
 
 - One person per ``Met:``-style line. Commas separate the name from the
-  details, so ``Met: Alice, Bob`` reads as Alice with the title "Bob".
+  details, so ``Met: Alice, Bob`` reads as Alice with the title "Bob". A line
+  with two or more different addresses is a warning and is split after each
+  address (``Met: A <a@x.com>, B <b@x.com>`` is two people).
+- Pronouns (``(she/her)``) are neither the name nor the title.
+- ``Decided:`` is not a decision when it says not yet (``not yet``, ``tbd``,
+  ``pending``, a question): stopping every follow-up on it would be the costly
+  mistake. ``not selected``, ``not moving forward``, ``no offer``, ``no`` and
+  the like are a rejection.
 - Labels that say "met" (``Met:``, ``Interviewer:``, ``Recruiter:``, ``HR:``)
   make the person met; ``Decision maker:`` leaves that to the attendee list.
 - A label with an empty value (a template not filled in) is ignored.
@@ -61,11 +68,18 @@ LABELS: dict[str, Label] = {
     "position": Label.JOB,
     "job": Label.JOB,
     "met": Label.MET,
+    "met with": Label.MET,
     "interviewer": Label.MET,
+    "interviewers": Label.MET,
+    "interviewed with": Label.MET,
+    "interviewed by": Label.MET,
     "recruiter": Label.HR,
+    "recruiters": Label.HR,
     "hr": Label.HR,
     "decision maker": Label.DECISION_MAKER,
+    "decision makers": Label.DECISION_MAKER,
     "hiring manager": Label.DECISION_MAKER,
+    "hiring managers": Label.DECISION_MAKER,
     "address": Label.ADDRESS,
     "hear back": Label.HEAR_BACK,
     "hear back by": Label.HEAR_BACK,
@@ -96,22 +110,42 @@ _DISCUSSED_WITH = re.compile(r"^discussed\s+with\s+(?P<names>.+)$", re.IGNORECAS
 _NAME_LIST_SEPARATOR = re.compile(r"\s*(?:,|&|\band\b)\s*", re.IGNORECASE)
 _MEET_RULER = re.compile(r"^\s*-::~[:~]*::-\s*$")
 
-_DECISION_WORDS = {
-    "offer": "offer",
-    "offered": "offer",
-    "accepted": "offer",
-    "hired": "offer",
-    "rejected": "rejected",
-    "rejection": "rejected",
-    "reject": "rejected",
-    "no": "rejected",
-    "withdrawn": "withdrawn",
-    "withdrew": "withdrawn",
-    "withdraw": "withdrawn",
-}
+
+def _phrases(text: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(phrase.split()) for phrase in text.split(";") if phrase.strip())
+
+
 #: ``Decided: not yet`` says the opposite of decided; stopping every
 #: follow-up on it would be the costly mistake, so it is not a decision.
-_NOT_DECIDED_WORDS = frozenset({"not", "pending", "tbd", "undecided", "waiting", "?"})
+#: Each phrase is matched against the first words of the value.
+_NOT_YET_PHRASES = _phrases(
+    """not; not yet; not decided; not sure; not known; not final; not finalised;
+    not finalized; not confirmed; not heard; not heard back; no decision; no news;
+    no answer; no response; no reply; no word; no update; no idea; undecided; tbd; tba;
+    tbc; pending; waiting; still waiting; awaiting; unknown; unclear; maybe; open;
+    in progress; yet to; to be decided; to be determined; on hold"""
+)
+#: Phrases (first words of the value) that say how it was decided; checked
+#: after the not-yet phrases, longest first, then the first word alone.
+_OUTCOME_PHRASES: dict[tuple[str, ...], str] = {
+    phrase: outcome
+    for outcome, phrases in {
+        "rejected": _phrases(
+            """not selected; not moving forward; not moving ahead; not going forward;
+            not proceeding; not progressing; not advancing; not continuing; not hired;
+            not successful; not a fit; not chosen; not offered; not accepted;
+            not picked; not shortlisted; no offer; no go; no-go; turned down;
+            unsuccessful; declined; rejected; rejection; reject; no"""
+        ),
+        "withdrawn": _phrases(
+            """not interested; not pursuing; i declined; i withdrew; i turned it down;
+            withdrawn; withdrew; withdraw"""
+        ),
+        "offer": _phrases("offer; offered; accepted; hired; got the offer; got an offer"),
+    }.items()
+    for phrase in phrases
+}
+_DECISION_WORD = re.compile(r"[\w'-]+|\?")
 
 
 @dataclass(frozen=True)
@@ -227,11 +261,19 @@ class _Reader:
 
     def _read_person(self, number: int, label: Label, value: str) -> None:
         role = _PERSON_LABELS[label]
-        person = parse_person(value, role, region=self.region)
-        if person is None:
-            self.warnings.append(f"line {number}: no name, email or phone found for a person")
-            return
-        person = replace(person, met=label is not Label.DECISION_MAKER)
+        parts = split_people(value)
+        if len(parts) > 1:
+            self.warnings.append(
+                f"line {number}: more than one address on one line; one person per line"
+            )
+        for part in parts:
+            person = parse_person(part, role, region=self.region)
+            if person is None:
+                self.warnings.append(f"line {number}: no name, email or phone found for a person")
+                continue
+            self._add_person(replace(person, met=label is not Label.DECISION_MAKER))
+
+    def _add_person(self, person: Person) -> None:
         for index, known in enumerate(self.people):
             if same_person(known, person):
                 self.people[index] = merge_people(known, person)
@@ -264,12 +306,11 @@ class _Reader:
             self.hear_back = day
 
     def _read_decided(self, number: int, value: str) -> None:
-        words = value.casefold().split()
-        first = words[0].strip(".,;:!") if words else ""
-        if first in _NOT_DECIDED_WORDS or value.startswith("?"):
+        outcome = decision_outcome(value)
+        if outcome is None:
             self.warnings.append(f"line {number}: a 'Decided:' line that says not yet is ignored")
             return
-        self.decided = Decision(outcome=_DECISION_WORDS.get(first, "other"))
+        self.decided = Decision(outcome=outcome)
         if value:
             self.decided = replace(self.decided, note=clean_line(value, MAX_FIELD_CHARS))
 
@@ -293,6 +334,33 @@ class _Reader:
         )
 
 
+def decision_outcome(value: str) -> str | None:
+    """The outcome a ``Decided:`` value names ("offer", "rejected", ...), None for not yet.
+
+    An empty value is a decision ("other"), as is anything not recognised:
+    the person wrote a ``Decided:`` line.
+    """
+    words = tuple(_DECISION_WORD.findall(value.casefold()))
+    if not words:
+        return "other"
+    if "?" in words:  # a question is not a decision
+        return None
+    if any(_starts_with(words, phrase) for phrase in _NOT_YET_PHRASES if len(phrase) > 1):
+        return None
+    if words == ("not",) or (words[0] in {"no", "not"} and "yet" in words):
+        return None  # "no offer yet", "not selected yet"
+    if words[0] in {phrase[0] for phrase in _NOT_YET_PHRASES if len(phrase) == 1} - {"not"}:
+        return None
+    for phrase in sorted(_OUTCOME_PHRASES, key=len, reverse=True):
+        if _starts_with(words, phrase):
+            return _OUTCOME_PHRASES[phrase]
+    return "other"
+
+
+def _starts_with(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    return words[: len(phrase)] == phrase
+
+
 def _squeeze_blank_lines(text: str) -> str:
     """HTML blocks leave runs of empty lines; one is enough between paragraphs."""
     return re.sub(r"\n{3,}", "\n\n", text)
@@ -311,6 +379,16 @@ _PHONE_LIKE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-]{5,20}\d(?![\w])")
 _PARENTHESISED = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
 _PIECE_SEPARATOR = re.compile(r"\s*(?:[,;|]|\s[-–—]\s)\s*")
 _EMPTY_BRACKETS = re.compile(r"<\s*>|\(\s*\)|\[\s*\]")
+#: "she/her", "he/him/his", "they/them", "any pronouns": never a title.
+_PRONOUNS = re.compile(
+    r"^(?:(?:she|he|they|ze|zie|xe|ey|it|her|him|them|his|hers|theirs|zir|xem|any|all)"
+    r"(?:\s*/\s*(?:she|he|they|her|hers|him|his|them|their|theirs|ze|zir|xe|xem|ey|em|it|its"
+    r"|any|all))+|any pronouns?|pronouns\s*:.*)$",
+    re.IGNORECASE,
+)
+#: Where a line that names several people by address is cut: after each
+#: address and what closes it (``>``, ``)``), at the next comma, semicolon or "and".
+_AFTER_ADDRESS = re.compile(r"[\s>)\]]*(?:[,;&]|\s+and\s+)", re.IGNORECASE)
 _QUOTES_AND_PUNCTUATION = "\"'“”‘’«»<>.:;,-–— "
 
 
@@ -332,9 +410,10 @@ def parse_person(value: str, role: Role, *, region: str = "US") -> Person | None
         (round_part or square_part).strip()
         for round_part, square_part in _PARENTHESISED.findall(text)
     ]
+    titles = [title for title in titles if not _PRONOUNS.match(title)]
     text = _PARENTHESISED.sub(" ", text)
     pieces = [piece.strip(_QUOTES_AND_PUNCTUATION) for piece in _PIECE_SEPARATOR.split(text)]
-    pieces = [piece for piece in pieces if piece]
+    pieces = [piece for piece in pieces if piece and not _PRONOUNS.match(piece)]
     name = pieces[0] if pieces else ""
     title = ", ".join(part for part in [*titles, *pieces[1:]] if part)
     if not (name or emails or phone):
@@ -348,11 +427,41 @@ def parse_person(value: str, role: Role, *, region: str = "US") -> Person | None
     )
 
 
+def split_people(value: str) -> list[str]:
+    """``value`` cut into one piece per person when it holds several addresses.
+
+    ``A <a@x.com>, B <b@x.com>`` becomes two pieces; a value with one address
+    (or the same one twice) stays whole.
+    """
+    text = clean_line(value, _MAX_PERSON_VALUE_CHARS)
+    emails = find_emails(text)
+    if len({address.casefold() for address in emails}) < 2:
+        return [value]
+    pieces: list[str] = []
+    start = search_from = 0
+    for address in emails:
+        at = text.find(address, search_from)
+        search_from = at + len(address)
+        cut = _AFTER_ADDRESS.match(text, search_from)
+        if cut is not None:
+            pieces.append(text[start : cut.start()])
+            start = search_from = cut.end()
+    pieces.append(text[start:])
+    return [piece for piece in pieces if piece.strip(_QUOTES_AND_PUNCTUATION)]
+
+
 def _take_phone(text: str, region: str) -> tuple[str, str]:
-    """The first phone number in ``text`` (E.164 when valid) and the text without it."""
+    """The first phone number in ``text`` and the text without it.
+
+    E.164 when valid, with an RFC 3966 extension (``+16175550199;ext=4``);
+    else as written.
+    """
     try:
         for match in phonenumbers.PhoneNumberMatcher(text, region):
             e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            extension = match.number.extension or ""
+            if extension.isdigit() and extension.isascii():
+                e164 += f";ext={extension}"
             return e164, text[: match.start] + " " + text[match.end :]
     except phonenumbers.NumberParseException:
         pass

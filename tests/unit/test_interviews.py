@@ -255,6 +255,110 @@ def test_an_ambiguous_first_name_matches_no_one():
     assert interview.discussed == ("pairing",)
 
 
+def test_a_first_name_in_the_notes_is_the_attendee_with_that_first_name():
+    interview = read(
+        event(
+            "Interview with Acme",
+            "Met: Dana, +1 617 555 0123\nHiring manager: Sam\nDiscussed with Dana: Kafka",
+            attendee("Dana Smith", "dana@acme.com"),
+            attendee("Sam Lee", "sam@acme.com"),
+        )
+    )
+    people = by_name(interview)
+    assert set(people) == {"Dana Smith", "Sam Lee"}
+    dana, sam = people["Dana Smith"], people["Sam Lee"]
+    assert (dana.email, dana.phone, dana.topics) == ("dana@acme.com", "+16175550123", ("Kafka",))
+    assert (sam.email, sam.role, sam.met) == ("sam@acme.com", Role.DECISION_MAKER, True)
+    assert interview.warnings == ()
+
+
+def test_a_first_and_last_name_in_the_notes_is_the_attendee_with_a_middle_name():
+    interview = read(
+        event(
+            "Interview with Acme",
+            "Met: Dana Smith, VP Data",
+            attendee("Dana Q. Smith", "dana@acme.com"),
+        )
+    )
+    (dana,) = interview.people
+    assert (dana.name, dana.title, dana.email) == ("Dana Q. Smith", "VP Data", "dana@acme.com")
+
+
+def test_a_first_name_shared_by_two_attendees_matches_neither():
+    interview = read(
+        event(
+            "Interview with Acme",
+            "Met: Sam, CTO",
+            attendee("Sam Okafor", "sam@acme.com"),
+            attendee("Sam Lee", "saml@acme.com"),
+        )
+    )
+    assert sorted(p.name for p in interview.people) == ["Sam", "Sam Lee", "Sam Okafor"]
+    assert by_name(interview)["Sam"].title == "CTO"
+
+
+@pytest.mark.parametrize("cn", ["dana.smith@acme.com", ""])
+def test_an_attendee_named_by_address_gets_a_name_from_it(cn):
+    interview = read(
+        event(
+            "Interview with Acme",
+            "Met: Dana Smith, VP Data",
+            attendee(cn, "dana.smith@acme.com"),
+        )
+    )
+    (dana,) = interview.people
+    assert (dana.name, dana.title, dana.email) == ("Dana Smith", "VP Data", "dana.smith@acme.com")
+
+
+@pytest.mark.parametrize(
+    ("email", "name"),
+    [
+        ("dana.smith@acme.com", "Dana Smith"),
+        ("dana_smith@acme.com", "Dana Smith"),
+        ("dana-smith@acme.com", "Dana Smith"),
+        ("DANA.SMITH@acme.com", "Dana Smith"),
+        ("hr@acme.com", ""),
+        ("jobs@acme.com", ""),
+        ("no-reply@acme.com", ""),
+        ("noreply@acme.com", ""),
+        ("recruiting.team@acme.com", ""),
+        ("talent-acquisition@acme.com", ""),
+        ("dana2.smith@acme.com", ""),
+        ("d.smith@acme.com", ""),
+        ("dsmith@acme.com", ""),
+    ],
+)
+def test_names_from_addresses_only_when_they_spell_one(email, name):
+    (person,) = read(event("Interview with Acme", "", attendee(email, email))).people
+    assert (person.name, person.email) == (name, email)
+
+
+def test_a_notes_name_matches_the_name_an_attendees_address_spells():
+    interview = read(
+        event(
+            "Interview with Acme",
+            "Met: Dana Smith, VP Data",
+            attendee("D. S.", "dana.smith@acme.com"),
+        )
+    )
+    (dana,) = interview.people
+    assert (dana.name, dana.title, dana.email) == ("Dana Smith", "VP Data", "dana.smith@acme.com")
+
+
+def test_two_addresses_on_one_line_warn_and_do_not_become_a_title():
+    interview = read(
+        event(
+            "Interview with Acme",
+            "Met: Dana Smith <dana@x.com>, Priya Natarajan <priya@x.com>",
+        )
+    )
+    assert [(p.name, p.title) for p in interview.people] == [
+        ("Dana Smith", ""),
+        ("Priya Natarajan", ""),
+    ]
+    assert interview.warnings == ("line 1: more than one address on one line; one person per line",)
+
+
 # --- company, job, application ------------------------------------------------------
 
 
@@ -287,6 +391,33 @@ def test_an_ambiguous_first_name_matches_no_one():
 def test_company_and_job_from_the_title(title, company, job):
     interview = read(event(title, "", attendee("Dana Lee", "dana@gmail.com")))
     assert (interview.company, interview.job) == (company, job)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Zoom Interview with Jane Doe",
+        "Teams interview with Jane",
+        "Interview (Zoom)",
+        "Google Meet: interview",
+        "Microsoft Teams interview",
+        "Interview - Webex",
+        "Jane Doe <> Alex Rivera - Interview",
+        "Jane Doe x Alex Rivera - Interview",
+    ],
+)
+def test_meeting_tools_and_people_in_the_title_are_not_the_company(title):
+    interview = read(event(title, "", attendee("Jane Doe", "jane@initech.com")))
+    assert interview.company == "Initech"
+
+
+def test_a_title_segment_naming_an_attendees_domain_is_the_company():
+    interview = read(
+        event("Onsite - Senior Engineer - Acme", "", attendee("Jane Doe", "jane@acme.com"))
+    )
+    assert interview.company == "Acme"
+    interview = read(event("Onsite - Staff Engineer - Globex Labs"))
+    assert interview.company == "Globex Labs"
 
 
 def test_a_person_in_the_title_is_not_the_company():

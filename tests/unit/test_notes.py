@@ -136,6 +136,11 @@ def test_job_labels(label):
         ("Decision-maker", Role.DECISION_MAKER, False),
         ("Hiring manager", Role.DECISION_MAKER, False),
         ("hiring MANAGER", Role.DECISION_MAKER, False),
+        ("Interviewers", Role.INTERVIEWER, True),
+        ("Met with", Role.INTERVIEWER, True),
+        ("Recruiters", Role.HR, True),
+        ("Hiring managers", Role.DECISION_MAKER, False),
+        ("Decision makers", Role.DECISION_MAKER, False),
     ],
 )
 def test_person_labels_give_role_and_whether_met(label, role, met):
@@ -257,6 +262,52 @@ def test_decided_not_yet_is_not_a_decision_but_a_warning():
     assert notes.warnings == ("line 1: a 'Decided:' line that says not yet is ignored",)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not selected",
+        "Not moving forward.",
+        "no offer",
+        "No",
+        "declined",
+        "rejected - they went with an internal candidate",
+        "not proceeding",
+    ],
+)
+def test_decided_as_a_rejection_stops_follow_ups(value):
+    notes = read(f"Decided: {value}")
+    assert notes.decided is not None
+    assert notes.decided.outcome == "rejected"
+    assert notes.warnings == ()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not yet",
+        "Not decided",
+        "not yet decided",
+        "TBD",
+        "pending",
+        "undecided",
+        "waiting",
+        "?",
+        "no decision yet",
+        "no offer yet",
+        "offer?",
+    ],
+)
+def test_decided_that_says_not_yet_is_no_decision(value):
+    assert read(f"Decided: {value}").decided is None
+
+
+def test_a_call_event_saying_not_selected_is_a_rejection():
+    from daemon.planning import decision_in
+
+    assert decision_in("Decided: not selected") == "rejected"
+    assert decision_in("Decided: not yet") is None
+
+
 # --- people --------------------------------------------------------------------------
 
 
@@ -335,6 +386,59 @@ def test_header_injection_in_a_person_value_is_flattened():
     assert notes.people[0].email == ""
     person = parse_person("Eve\rBcc: x@evil.com, eve@acme.com", Role.INTERVIEWER)
     assert person is not None and "\r" not in person.name and "\n" not in person.title
+
+
+@pytest.mark.parametrize(
+    ("value", "phone"),
+    [
+        ("Dana Lee, +1 617 555 0199 ext. 4", "+16175550199;ext=4"),
+        ("Dana Lee, +1 617 555 0199 x12, VP", "+16175550199;ext=12"),
+        ("Dana Lee, (617) 555-0199 extension 7", "+16175550199;ext=7"),
+    ],
+)
+def test_phone_extensions_are_kept_in_rfc_3966_form(value, phone):
+    person = parse_person(value, Role.INTERVIEWER)
+    assert person is not None
+    assert (person.name, person.phone) == ("Dana Lee", phone)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Dana Lee (she/her), VP Data",
+        "Dana Lee, she/her, VP Data",
+        "Dana Lee (they/them) (VP Data)",
+        "Dana Lee [he/him/his], VP Data",
+    ],
+)
+def test_pronouns_are_not_the_title(value):
+    person = parse_person(value, Role.INTERVIEWER)
+    assert person is not None
+    assert (person.name, person.title) == ("Dana Lee", "VP Data")
+
+
+def test_two_addresses_on_one_line_are_a_warning_and_two_people():
+    notes = read(
+        "Company: Acme\n"
+        "Met: Dana Smith <dana@x.com>, Priya Natarajan <priya@x.com>\n"
+        "Met: Sam Lee <sam@x.com> and Kim Park <kim@x.com>"
+    )
+    assert [(p.name, p.email, p.title) for p in notes.people] == [
+        ("Dana Smith", "dana@x.com", ""),
+        ("Priya Natarajan", "priya@x.com", ""),
+        ("Sam Lee", "sam@x.com", ""),
+        ("Kim Park", "kim@x.com", ""),
+    ]
+    assert notes.warnings == (
+        "line 2: more than one address on one line; one person per line",
+        "line 3: more than one address on one line; one person per line",
+    )
+
+
+def test_the_same_address_twice_on_a_line_is_one_person():
+    notes = read("Met: Dana Smith, dana@x.com <DANA@x.com>")
+    assert [(p.name, p.email) for p in notes.people] == [("Dana Smith", "dana@x.com")]
+    assert notes.warnings == ()
 
 
 # --- hear back ------------------------------------------------------------------------
