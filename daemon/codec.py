@@ -1,7 +1,9 @@
-"""Interviews to and from JSON for the state store.
+"""Interviews and calendar events to and from JSON for the state store.
 
 Stored times are UTC ISO 8601; people live in their own table, so they are
-kept out of the JSON here.
+kept out of the interview JSON here. Calendar events are stored whole: the
+state store keeps the calendar as last listed (the event cache), which an
+incremental listing is applied to.
 """
 
 from __future__ import annotations
@@ -10,7 +12,16 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from daemon.model import Decision, Interview, Person, Role
+from daemon.model import (
+    Attendee,
+    CalendarEvent,
+    Decision,
+    EventStatus,
+    Interview,
+    PartStat,
+    Person,
+    Role,
+)
 
 
 def to_utc_text(moment: datetime) -> str:
@@ -99,4 +110,53 @@ def person_from_row(row: Any) -> Person:
         role=Role(row["role"]),
         met=bool(row["met"]),
         topics=tuple(json.loads(row["topics"])),
+    )
+
+
+def event_to_json(event: CalendarEvent) -> str:
+    """A calendar event as it was listed, for the state store's event cache."""
+    data: dict[str, Any] = {
+        "uid": event.uid,
+        "title": event.title,
+        "start": to_utc_text(event.start),
+        "end": to_utc_text(event.end),
+        "description": event.description,
+        "all_day": event.all_day,
+        "status": event.status.value,
+        "attendees": [
+            {
+                "email": a.email,
+                "name": a.name,
+                "partstat": a.partstat.value,
+                "resource": a.resource,
+            }
+            for a in event.attendees
+        ],
+        "organizer": event.organizer,
+        "own_key": event.own_key,
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def event_from_json(text: str) -> CalendarEvent:
+    data = json.loads(text)
+    return CalendarEvent(
+        uid=data["uid"],
+        title=data["title"],
+        start=from_utc_text(data["start"]),
+        end=from_utc_text(data["end"]),
+        description=data.get("description", ""),
+        all_day=bool(data.get("all_day", False)),
+        status=EventStatus(data.get("status", EventStatus.CONFIRMED.value)),
+        attendees=tuple(
+            Attendee(
+                email=a["email"],
+                name=a.get("name", ""),
+                partstat=PartStat(a.get("partstat", PartStat.NEEDS_ACTION.value)),
+                resource=bool(a.get("resource", False)),
+            )
+            for a in data.get("attendees", ())
+        ),
+        organizer=data.get("organizer", ""),
+        own_key=data.get("own_key"),
     )

@@ -34,9 +34,9 @@ from daemon.compose import Composer
 from daemon.errors import BackendError, ConfigError, ItemError
 from daemon.ledger import DraftStatus, Snapshot
 from daemon.mime import build_message
-from daemon.model import Interview
+from daemon.model import CalendarEvent, Interview
 from daemon.planning import plan
-from daemon.ports import Calendar, CallEvent, DraftStore
+from daemon.ports import Calendar, CallEvent, DraftStore, EventChanges
 from daemon.settings import Settings
 from daemon.state import StateStore
 
@@ -62,6 +62,15 @@ class CycleReport:
         return not self.problems
 
 
+@dataclass(frozen=True)
+class _Listing:
+    """The calendar a cycle plans over, and whether its cache and checkpoint move on."""
+
+    events: tuple[CalendarEvent, ...]
+    window_start: datetime | None
+    advance: bool
+
+
 @dataclass
 class Engine:
     settings: Settings
@@ -80,23 +89,23 @@ class Engine:
 
     def _cycle(self, now: datetime, *, dry_run: bool) -> CycleReport:
         report = CycleReport()
+        stored = self.store.checkpoint("calendar")
         try:
-            changes = self.calendar.changes(None)
+            changes = self.calendar.changes(stored)
         except BackendError as error:
             report.problems.append(f"calendar: {error}")
             if not dry_run:
                 self._watch_drafts(now, report)
             return report
-        if not changes.complete:
-            raise BackendError("this calendar backend returned an incremental listing")
 
         unreadable = [what for what, _ in changes.skipped]
+        listing = self._listing(changes, stored)
         actions = plan(
             self.store.snapshot(),
-            changes.events,
+            listing.events,
             now,
             self.settings,
-            window_start=changes.window_start,
+            window_start=listing.window_start,
             unreadable=unreadable,
         )
         skipped = [Quarantine(f"event {what}", why) for what, why in changes.skipped]
@@ -108,11 +117,20 @@ class Engine:
         with self.store.transaction():
             for action in report.planned:
                 self._record(action, now, report)
-            # Events read fine this time leave the quarantine.
-            self.store.release_all_but(
-                "event ", [a.item for a in report.planned if isinstance(a, Quarantine)]
-            )
-            self.store.set_checkpoint("calendar", changes.checkpoint)
+            # Events and applications that were fine this time leave the quarantine.
+            still_bad = [a.item for a in report.planned if isinstance(a, Quarantine)]
+            for prefix in ("event ", "application "):
+                self.store.release_all_but(prefix, still_bad)
+            # The cache and the checkpoint move together, with what was planned
+            # from them: after a crash they still describe the same moment.
+            if listing.advance:
+                if changes.complete:
+                    self.store.replace_events(
+                        changes.events, window_start=changes.window_start, keep=unreadable
+                    )
+                else:
+                    self.store.apply_event_changes(changes.events, changes.removed)
+                self.store.set_checkpoint("calendar", changes.checkpoint)
         self.crash_point("after-record")
 
         snapshot = self.store.snapshot()
@@ -121,6 +139,31 @@ class Engine:
             if isinstance(action, CreateDraft | CreateCall | RemoveCall):
                 self._write(action, snapshot, now, report, failed_backends)
         return report
+
+    def _listing(self, changes: EventChanges, stored: str | None) -> _Listing:
+        """The whole calendar as it is now, from a complete or an incremental listing.
+
+        A complete listing is the calendar; the event cache is refreshed from it
+        only when its checkpoint moved (an unchanged .ics file costs nothing).
+        An empty complete listing moves neither cache nor checkpoint: like the
+        planner, the cache never reads it as "everything was deleted". An
+        incremental listing is applied to the cached events.
+        """
+        if changes.complete:
+            advance = bool(changes.events) and changes.checkpoint != stored
+            return _Listing(changes.events, changes.window_start, advance)
+        events = {event.uid: event for event in self.store.cached_events()}
+        for uid in changes.removed:
+            events.pop(uid, None)
+        events.update((event.uid, event) for event in changes.events)
+        # Events ending before the cached listing's window were never cached:
+        # their absence means nothing, whatever this answer says.
+        windows = [w for w in (self.store.cached_window_start(), changes.window_start) if w]
+        return _Listing(
+            tuple(sorted(events.values(), key=lambda e: (e.start, e.uid))),
+            max(windows) if windows else None,
+            advance=True,
+        )
 
     # -- observations -------------------------------------------------------------------
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from daemon.actions import CreateCall, CreateDraft
 from daemon.codec import (
+    event_from_json,
+    event_to_json,
     from_utc_text,
     interview_from_json,
     interview_to_json,
@@ -39,7 +41,7 @@ from daemon.ledger import (
     InterviewRecord,
     Snapshot,
 )
-from daemon.model import Interview
+from daemon.model import CalendarEvent, Interview
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema.
@@ -116,7 +118,20 @@ MIGRATIONS: tuple[str, ...] = (
         count INTEGER NOT NULL
     );
     """,
+    # 2: the event cache, the calendar as last listed (JSON of CalendarEvent), so
+    # an incremental listing can be applied to it. The stored calendar checkpoint
+    # goes: the cache starts empty, so the next listing must be a complete one.
+    """
+    CREATE TABLE events (
+        uid TEXT PRIMARY KEY,
+        data TEXT NOT NULL
+    );
+    DELETE FROM checkpoints WHERE name = 'calendar';
+    """,
 )
+
+#: The checkpoint under which the window start of the cached listing is kept.
+EVENTS_WINDOW = "events.window_start"
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -290,6 +305,18 @@ class StateStore:
         row = self._db.execute("SELECT value FROM checkpoints WHERE name = ?", (name,)).fetchone()
         return None if row is None else str(row["value"])
 
+    def cached_events(self) -> list[CalendarEvent]:
+        """The calendar as last listed (the event cache), in time order."""
+        events = [
+            event_from_json(row["data"]) for row in self._db.execute("SELECT data FROM events")
+        ]
+        return sorted(events, key=lambda e: (e.start, e.uid))
+
+    def cached_window_start(self) -> datetime | None:
+        """Events ending before this were not in the listing the cache was filled from."""
+        value = self.checkpoint(EVENTS_WINDOW)
+        return from_utc_text(value) if value else None
+
     def quarantined(self) -> list[QuarantineEntry]:
         return [
             QuarantineEntry(
@@ -386,6 +413,45 @@ class StateStore:
             "INSERT INTO checkpoints(name, value) VALUES (?, ?) "
             "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
             (name, value),
+        )
+
+    def replace_events(
+        self,
+        events: Iterable[CalendarEvent],
+        *,
+        window_start: datetime | None = None,
+        keep: Iterable[str] = (),
+    ) -> None:
+        """Make the event cache hold ``events`` (a complete listing) and nothing else.
+
+        Uids in ``keep`` (events that could not be read this time) keep their
+        cached version, if any. Only rows that differ are written.
+        """
+        new = {event.uid: event_to_json(event) for event in events}
+        kept = set(keep)
+        old = {row["uid"]: row["data"] for row in self._db.execute("SELECT uid, data FROM events")}
+        self._db.executemany(
+            "DELETE FROM events WHERE uid = ?",
+            [(uid,) for uid in old if uid not in new and uid not in kept],
+        )
+        self._upsert_events((uid, data) for uid, data in new.items() if old.get(uid) != data)
+        if window_start is None:
+            self._db.execute("DELETE FROM checkpoints WHERE name = ?", (EVENTS_WINDOW,))
+        else:
+            self.set_checkpoint(EVENTS_WINDOW, to_utc_text(window_start))
+
+    def apply_event_changes(
+        self, upserts: Iterable[CalendarEvent], removed_uids: Iterable[str]
+    ) -> None:
+        """Apply an incremental listing to the event cache: removals first, then upserts."""
+        self._db.executemany("DELETE FROM events WHERE uid = ?", [(uid,) for uid in removed_uids])
+        self._upsert_events((event.uid, event_to_json(event)) for event in upserts)
+
+    def _upsert_events(self, rows: Iterable[tuple[str, str]]) -> None:
+        self._db.executemany(
+            "INSERT INTO events(uid, data) VALUES (?, ?) "
+            "ON CONFLICT(uid) DO UPDATE SET data = excluded.data",
+            list(rows),
         )
 
     def quarantine(self, item: str, reason: str, now: datetime) -> None:

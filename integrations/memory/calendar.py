@@ -1,14 +1,17 @@
 """A calendar held in memory that behaves like a real one.
 
 It is a fake, not a mock: it keeps events, answers ``changes`` with complete
-listings, and lets a test act as the user (add an interview, move or delete a
-follow-up call, write ``#decided`` into it) through ``user_*`` methods that a
-real calendar app would offer. The shared contract suite holds it to the same
-rules as every other adapter of the ``Calendar`` port.
+listings (or, with ``incremental=True``, with only what changed since a
+checkpoint it handed out, as Google Calendar's ``syncToken`` does), and lets a
+test act as the user (add an interview, move or delete a follow-up call, write
+``#decided`` into it) through ``user_*`` methods that a real calendar app would
+offer. The shared contract suite holds it to the same rules as every other
+adapter of the ``Calendar`` port, in both modes.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import datetime
 
@@ -19,14 +22,25 @@ from daemon.ports import CallEvent, EventChanges
 #: Suffix of the uid of every call event; the same convention as the .ics adapter.
 CALL_UID_SUFFIX = "@interview-followup"
 
+#: Numbers instances, so a checkpoint from one calendar is unknown to another.
+_INSTANCES = itertools.count(1)
+
 
 class MemoryCalendar:
     """The ``Calendar`` port over a dict, with a switch to simulate an outage."""
 
-    def __init__(self, events: tuple[CalendarEvent, ...] = ()) -> None:
+    def __init__(
+        self, events: tuple[CalendarEvent, ...] = (), *, incremental: bool = False
+    ) -> None:
         self._events: dict[str, CalendarEvent] = {}
         #: Bumped on every change, so a checkpoint moves exactly when content does.
         self._revision = 0
+        #: Answer a known checkpoint with only the changes since it.
+        self.incremental = incremental
+        self._instance = next(_INSTANCES)
+        #: The revision at which each event was last stored, and each removed uid went.
+        self._changed_at: dict[str, int] = {}
+        self._removed_at: dict[str, int] = {}
         #: When False every port method raises ``BackendError``, like a server that is down.
         self.available = True
         #: How many call events were created: a retried put must not add to it.
@@ -38,8 +52,18 @@ class MemoryCalendar:
 
     def changes(self, checkpoint: str | None) -> EventChanges:
         self._check_available()
-        events = tuple(sorted(self._events.values(), key=lambda e: (e.start, e.uid)))
-        return EventChanges(events=events, checkpoint=self._checkpoint(), complete=True)
+        since = self._revision_of(checkpoint) if self.incremental else None
+        if since is None:
+            events = tuple(sorted(self._events.values(), key=_order))
+            return EventChanges(events=events, checkpoint=self._checkpoint(), complete=True)
+        changed = [self._events[uid] for uid, at in self._changed_at.items() if at > since]
+        removed = sorted(uid for uid, at in self._removed_at.items() if at > since)
+        return EventChanges(
+            events=tuple(sorted(changed, key=_order)),
+            checkpoint=self._checkpoint(),
+            complete=False,
+            removed=tuple(removed),
+        )
 
     def put_call(self, call: CallEvent) -> str:
         self._check_available()
@@ -122,13 +146,35 @@ class MemoryCalendar:
         if self._events.get(event.uid) != event:
             self._events[event.uid] = event
             self._revision += 1
+            self._changed_at[event.uid] = self._revision
+            self._removed_at.pop(event.uid, None)
 
     def _delete(self, uid: str) -> None:
         if self._events.pop(uid, None) is not None:
             self._revision += 1
+            self._changed_at.pop(uid, None)
+            # A tombstone, kept for good: any older checkpoint must hear of it.
+            self._removed_at[uid] = self._revision
 
     def _checkpoint(self) -> str:
-        return f"memory:{self._revision}"
+        return f"memory:{self._instance}:{self._revision}"
+
+    def _revision_of(self, checkpoint: str | None) -> int | None:
+        """The revision a checkpoint of this calendar names; None when it is not one."""
+        if checkpoint is None:
+            return None
+        prefix = f"memory:{self._instance}:"
+        if not checkpoint.startswith(prefix):
+            return None
+        try:
+            revision = int(checkpoint.removeprefix(prefix))
+        except ValueError:
+            return None
+        return revision if 0 <= revision <= self._revision else None
+
+
+def _order(event: CalendarEvent) -> tuple[datetime, str]:
+    return (event.start, event.uid)
 
 
 def _check_aware(*moments: datetime) -> None:

@@ -29,8 +29,8 @@ USER_ZONE = ZoneInfo("Europe/Berlin")
 
 
 class MemoryDriver(CalendarDriver):
-    def __init__(self) -> None:
-        self.memory = MemoryCalendar()
+    def __init__(self, *, incremental: bool = False) -> None:
+        self.memory = MemoryCalendar(incremental=incremental)
         self.calendar = self.memory
         self.zone = USER_ZONE
         self.now = NOW

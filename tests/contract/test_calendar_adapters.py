@@ -25,6 +25,14 @@ class TestMemoryCalendar(CalendarContract):
         return MemoryDriver()
 
 
+class TestMemoryCalendarIncremental(CalendarContract):
+    """The memory fake answering with changes since the checkpoint, as Google does."""
+
+    @pytest.fixture
+    def driver(self) -> CalendarDriver:
+        return MemoryDriver(incremental=True)
+
+
 class TestIcsCalendarWithASeparateCallsFile(CalendarContract):
     @pytest.fixture
     def driver(self, tmp_path: Path) -> CalendarDriver:

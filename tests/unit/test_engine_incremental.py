@@ -1,0 +1,322 @@
+"""The engine over incremental listings (changes since a checkpoint, as Google's syncToken).
+
+The state store keeps the calendar as last listed (the event cache); an
+incremental listing is applied to it and the plan is made over the whole
+calendar. The same timeline over complete listings gives the same outcomes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import pytest
+
+from daemon.actions import MarkInterviewRemoved
+from daemon.compose import Composer
+from daemon.cycle import CycleReport, Engine
+from daemon.interviews import interpret
+from daemon.ledger import CallStatus, DraftStatus
+from daemon.model import CalendarEvent, Interview
+from daemon.ports import EventChanges
+from daemon.settings import Settings
+from daemon.state import StateStore
+from integrations.memory.calendar import MemoryCalendar
+from integrations.memory.drafts import MemoryDraftStore
+from tests.conftest import at, make_event, make_settings, person
+
+INTERVIEW = make_event(
+    "interview-acme@test",
+    "Interview – Acme",
+    at("2026-12-01 10:00"),
+    description="Company: Acme\nRole: Staff Engineer\nHear back: 2026-12-04",
+    attendees=(person("Dana Lee", "dana@acme.example"), person("Sam Okafor", "sam@acme.example")),
+)
+LUNCH = make_event("lunch@test", "Lunch", at("2026-12-02 12:00"))
+
+
+class SpyCalendar(MemoryCalendar):
+    """A memory calendar that remembers what it was asked and what it answered."""
+
+    def __init__(self, *, incremental: bool) -> None:
+        super().__init__(incremental=incremental)
+        self.asked: list[str | None] = []
+        self.answers: list[EventChanges] = []
+
+    def changes(self, checkpoint: str | None) -> EventChanges:
+        answer = super().changes(checkpoint)
+        self.asked.append(checkpoint)
+        self.answers.append(answer)
+        return answer
+
+
+@dataclass
+class Setup:
+    calendar: SpyCalendar
+    drafts: MemoryDraftStore
+    store: StateStore
+    engine: Engine
+
+    def cycle(self, when: str, *, dry_run: bool = False) -> CycleReport:
+        report = self.engine.cycle(at(when), dry_run=dry_run)
+        assert report.ok, report.problems
+        return report
+
+    def live_calls(self) -> list[str]:
+        return [c.key for c in self.store.calls() if c.status is CallStatus.CREATED]
+
+
+def make_setup(*, incremental: bool, settings: Settings | None = None) -> Setup:
+    calendar = SpyCalendar(incremental=incremental)
+    drafts = MemoryDraftStore()
+    store = StateStore.in_memory()
+    engine = Engine(settings or make_settings(), calendar, drafts, store, Composer())
+    return Setup(calendar, drafts, store, engine)
+
+
+def removed_uids(report: CycleReport) -> list[str]:
+    return [a.uid for a in report.planned if isinstance(a, MarkInterviewRemoved)]
+
+
+@pytest.mark.parametrize("incremental", [True, False], ids=["incremental", "complete"])
+def test_a_timeline_over_incremental_listings_matches_complete_ones(incremental: bool) -> None:
+    s = make_setup(incremental=incremental)
+    s.calendar.add_event(INTERVIEW)
+    s.calendar.add_event(LUNCH)
+
+    # The interview is over: one thank-you note per person, and the first call.
+    first = s.cycle("2026-12-01 13:00")
+    assert (first.drafts_created, first.calls_created) == (2, 1)
+    assert s.calendar.answers[-1].complete
+    (call_key,) = s.live_calls()
+
+    # Only an unrelated event changes: the interview is not taken as deleted.
+    s.calendar.add_event(replace(LUNCH, start=at("2026-12-02 13:00"), end=at("2026-12-02 14:00")))
+    quiet = s.cycle("2026-12-02 09:00")
+    assert s.calendar.answers[-1].complete is not incremental
+    if incremental:
+        # The moved lunch, and the call put after the last listing; not the interview.
+        listed = {e.uid for e in s.calendar.answers[-1].events}
+        assert listed == {LUNCH.uid, f"{call_key}@interview-followup"}
+    assert (quiet.drafts_created, quiet.calls_created, quiet.calls_removed) == (0, 0, 0)
+    assert removed_uids(quiet) == []
+    assert all(r.active for r in s.store.interviews())
+    assert s.live_calls() == [call_key]
+
+    # The user deletes the call: that week is skipped, nothing is re-created.
+    s.calendar.user_delete_call(call_key)
+    deleted = s.cycle("2026-12-03 09:00")
+    if incremental:
+        assert s.calendar.answers[-1].removed == (call_key + "@interview-followup",)
+    assert {c.key: c.status for c in s.store.calls()} == {call_key: CallStatus.DELETED}
+    assert (deleted.calls_created, deleted.calls_removed) == (0, 0)
+    assert removed_uids(deleted) == []
+
+    # The skipped week has passed: the next call goes on the calendar.
+    later = s.cycle("2026-12-09 09:00")
+    assert later.calls_created == 1
+    (next_key,) = s.live_calls()
+    assert s.calendar.call(next_key) is not None
+
+    # The interview leaves the calendar: its future call goes with it.
+    s.calendar.remove_event(INTERVIEW.uid)
+    gone = s.cycle("2026-12-10 09:00")
+    if incremental:
+        assert s.calendar.answers[-1].removed == (INTERVIEW.uid,)
+    assert removed_uids(gone) == [INTERVIEW.uid]
+    assert gone.calls_removed == 1
+    assert s.calendar.call(next_key) is None
+    assert [r.active for r in s.store.interviews()] == [False]
+    assert {c.key: c.status for c in s.store.calls()} == {
+        call_key: CallStatus.DELETED,
+        next_key: CallStatus.REMOVED,
+    }
+    assert [d.status for d in s.store.drafts()] == [DraftStatus.CREATED] * 2
+
+    # Nothing more happens, and the cache is the calendar as it is.
+    idle = s.cycle("2026-12-11 09:00")
+    assert idle.planned == []
+    assert by_uid(s.store.cached_events()) == by_uid(s.calendar.events)
+
+
+def test_the_engine_passes_the_stored_checkpoint() -> None:
+    s = make_setup(incremental=True)
+    s.calendar.add_event(LUNCH)
+    s.cycle("2026-12-01 09:00")
+    s.cycle("2026-12-01 10:00")
+
+    assert s.calendar.asked[0] is None
+    assert s.calendar.asked[1] == s.calendar.answers[0].checkpoint
+    assert s.store.checkpoint("calendar") == s.calendar.answers[1].checkpoint
+
+
+def test_an_unknown_checkpoint_is_answered_with_a_complete_listing_that_refills_the_cache() -> None:
+    s = make_setup(incremental=True)
+    s.calendar.add_event(INTERVIEW)
+    s.calendar.add_event(LUNCH)
+    s.cycle("2026-12-01 13:00")
+    # Another calendar (a restored backup, a new account): its checkpoint is unknown here.
+    other = SpyCalendar(incremental=True)
+    other.add_event(LUNCH)
+    other.add_event(INTERVIEW)
+    for key in s.live_calls():
+        call = s.calendar.call(key)
+        assert call is not None
+        other.add_event(call)
+    s.engine.calendar = other
+
+    report = s.cycle("2026-12-01 14:00")
+
+    assert other.answers[-1].complete
+    assert report.planned == []
+    assert s.store.checkpoint("calendar") == other.answers[-1].checkpoint
+    assert by_uid(s.store.cached_events()) == by_uid(other.events)
+
+
+def test_a_dry_run_changes_nothing() -> None:
+    s = make_setup(incremental=True)
+    s.calendar.add_event(INTERVIEW)
+    s.calendar.add_event(LUNCH)
+    s.cycle("2026-12-01 09:00")  # before the interview ends: nothing to write yet
+    checkpoint = s.store.checkpoint("calendar")
+    cached = s.store.cached_events()
+    snapshot = s.store.snapshot()
+    s.calendar.remove_event(LUNCH.uid)
+
+    report = s.cycle("2026-12-01 13:00", dry_run=True)
+
+    assert report.planned  # drafts and a call would be made
+    assert not s.calendar.answers[-1].complete
+    assert s.store.checkpoint("calendar") == checkpoint
+    assert s.store.cached_events() == cached
+    assert s.store.snapshot() == snapshot
+    assert s.drafts.writes == 0
+    assert s.calendar.calls_created == 0
+
+
+def test_cache_and_checkpoint_move_only_with_the_recorded_plan() -> None:
+    s = make_setup(incremental=True)
+    s.calendar.add_event(INTERVIEW)
+    s.calendar.add_event(LUNCH)
+    s.cycle("2026-12-01 09:00")
+    checkpoint = s.store.checkpoint("calendar")
+    cached = s.store.cached_events()
+    s.calendar.remove_event(INTERVIEW.uid)
+
+    def crash(name: str, value: str) -> None:
+        raise RuntimeError("power cut")
+
+    s.store.set_checkpoint = crash  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        s.engine.cycle(at("2026-12-01 10:00"))
+
+    # The whole transaction rolled back: the cache still matches the checkpoint.
+    assert s.store.checkpoint("calendar") == checkpoint
+    assert s.store.cached_events() == cached
+    assert [r.active for r in s.store.interviews()] == [True]
+
+    del s.store.set_checkpoint
+    report = s.cycle("2026-12-01 10:05")
+    assert removed_uids(report) == [INTERVIEW.uid]
+    assert [e.uid for e in s.store.cached_events()] == [LUNCH.uid]
+
+
+def test_an_unchanged_complete_listing_does_not_rewrite_the_cache() -> None:
+    s = make_setup(incremental=False)
+    s.calendar.add_event(LUNCH)
+    writes: list[int] = []
+    replace_events = s.store.replace_events
+
+    def counting(events: object, **kwargs: object) -> None:
+        writes.append(1)
+        replace_events(events, **kwargs)  # type: ignore[arg-type]
+
+    s.store.replace_events = counting  # type: ignore[method-assign]
+    for hour in ("09", "10", "11"):
+        s.cycle(f"2026-12-01 {hour}:00")
+    assert len(writes) == 1
+    s.calendar.add_event(INTERVIEW)
+    s.cycle("2026-12-01 12:00")
+    assert len(writes) == 2
+
+
+def test_an_empty_complete_listing_keeps_the_cache_and_the_checkpoint() -> None:
+    s = make_setup(incremental=True)
+    s.calendar.add_event(INTERVIEW)
+    s.calendar.add_event(LUNCH)
+    s.cycle("2026-12-01 13:00")
+    checkpoint = s.store.checkpoint("calendar")
+    cached = s.store.cached_events()
+    # A full resync (an expired sync token) that suddenly returns nothing.
+    s.engine.calendar = SpyCalendar(incremental=True)
+
+    report = s.cycle("2026-12-01 14:00")
+
+    assert removed_uids(report) == []
+    assert s.store.checkpoint("calendar") == checkpoint
+    assert s.store.cached_events() == cached
+
+
+def test_events_before_the_cached_window_are_not_taken_as_deleted() -> None:
+    s = make_setup(incremental=True)
+    old = make_event("old-interview@test", "Interview – Initech", at("2026-10-01 10:00"))
+    s.store.record_interview(
+        _interpret(old, s.engine.settings),
+        first_seen=at("2026-10-01 12:00"),
+    )
+    window = at("2026-11-01 00:00")
+    s.calendar.add_event(LUNCH)
+
+    class Windowed(SpyCalendar):
+        def changes(self, checkpoint: str | None) -> EventChanges:
+            answer = super().changes(checkpoint)
+            return replace(answer, window_start=window) if answer.complete else answer
+
+    windowed = Windowed(incremental=True)
+    windowed.add_event(LUNCH)
+    s.engine.calendar = windowed
+    s.cycle("2026-12-01 09:00")
+    assert s.store.cached_window_start() == window
+    windowed.add_event(replace(LUNCH, title="Lunch with Kim"))
+
+    report = s.cycle("2026-12-01 10:00")
+
+    assert not windowed.answers[-1].complete
+    assert removed_uids(report) == []
+    assert [r.active for r in s.store.interviews()] == [True]
+
+
+def test_an_unreadable_event_keeps_its_cached_version() -> None:
+    s = make_setup(incremental=True)
+    s.calendar.add_event(INTERVIEW)
+    s.calendar.add_event(LUNCH)
+    s.cycle("2026-12-01 13:00")
+
+    class Broken(SpyCalendar):
+        def changes(self, checkpoint: str | None) -> EventChanges:
+            answer = super().changes(checkpoint)
+            events = tuple(e for e in answer.events if e.uid != INTERVIEW.uid)
+            return replace(answer, events=events, skipped=((INTERVIEW.uid, "bad DTSTART"),))
+
+    broken = Broken(incremental=True)
+    for event in s.calendar.events:
+        broken.add_event(event)
+    s.engine.calendar = broken
+    # A complete listing (a new checkpoint) in which the interview cannot be read ...
+    report = s.engine.cycle(at("2026-12-01 14:00"))
+    assert removed_uids(report) == []
+    assert INTERVIEW.uid in by_uid(s.store.cached_events())
+    # ... and an incremental one after it that does not mention the interview.
+    broken.add_event(replace(LUNCH, title="Lunch with Kim"))
+    report = s.engine.cycle(at("2026-12-01 15:00"))
+    assert not broken.answers[-1].complete
+    assert removed_uids(report) == []
+    assert [r.active for r in s.store.interviews()] == [True]
+
+
+def by_uid(events: Iterable[CalendarEvent]) -> dict[str, CalendarEvent]:
+    return {e.uid: e for e in events}
+
+
+def _interpret(event: CalendarEvent, settings: Settings) -> Interview:
+    return interpret(event, settings.profile, patterns=settings.interviews.patterns)
