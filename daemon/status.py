@@ -78,6 +78,10 @@ def application_statuses(store: StateStore, now: datetime) -> list[ApplicationSt
         )
         upcoming = [c for c in calls if c.effective_start > now]
         decision = snapshot.decisions.get(application)
+        has_drafts = any(d.application == application for d in snapshot.drafts.values())
+        if not (interviews or calls or decision or has_drafts):
+            # Left behind when an interview's company was corrected: nothing is in it.
+            continue
         started = {i.uid: i.start for i in interviews}
         drafts = [
             DraftLine(d.email, d.name, d.status.value, d.kind.value, d.late)

@@ -366,3 +366,26 @@ def test_status_shows_what_the_notes_could_not_say(followup: Followup) -> None:
     assert app["next_call"] == "2026-12-09T09:00:00+00:00"
     human = followup("status", "--now", "2026-12-01T15:01+01:00").stdout
     assert "  notes: Panel interview – Acme: line " in human
+
+
+def test_a_corrected_company_leaves_no_ghost_application(followup: Followup) -> None:
+    path = followup.folder / "calendar.ics"
+    original = path.read_bytes().decode("utf-8")
+    path.write_bytes(original.replace("Company: Acme\\n", "").encode("utf-8"))
+    path.write_bytes(
+        path.read_bytes().replace("Panel interview – Acme".encode(), "Panel interview".encode())
+    )
+    followup("once", "--now", "2026-12-01T15:01+01:00")
+    (before,) = followup.status("2026-12-01T15:01+01:00")
+    path.write_text(
+        path.read_bytes()
+        .decode("utf-8")
+        .replace("DESCRIPTION:", "DESCRIPTION:Company: Acme Robotics\\n", 1),
+        encoding="utf-8",
+        newline="",
+    )
+    followup("once", "--now", "2026-12-01T16:00+01:00")
+    (after,) = followup.status("2026-12-01T16:00+01:00")
+    assert before["company"] != "Acme Robotics" and after["company"] == "Acme Robotics"
+    assert len(after["drafts"]) == 2 and after["next_call"] == before["next_call"]
+    assert len(followup.calls()) == 1
