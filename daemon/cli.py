@@ -94,9 +94,12 @@ def _clock(now_text: str | None, now: datetime) -> Callable[[], datetime] | None
     return (lambda: now) if now_text is not None else None
 
 
-def _exit_on_backend_problems(problems: list[str]) -> None:
-    """Exit 1 when a calendar or mailbox could not be read or written."""
-    if any(p.startswith(("calendar:", "drafts:")) for p in problems):
+def _report_problems(problems: list[str]) -> None:
+    """Item problems are warnings; a calendar or mailbox that failed is an error, exit 1."""
+    failed = [p for p in problems if p.startswith(("calendar:", "drafts:"))]
+    for problem in problems:
+        click.echo(f"{'error' if problem in failed else 'warning'}: {problem}", err=True)
+    if failed:
         sys.exit(1)
 
 
@@ -180,15 +183,13 @@ def once(obj: Context, now_text: str | None, dry_run: bool) -> None:
                 click.echo(describe(action))
         if not report.planned:
             click.echo("nothing to do")
-    else:
+    elif not any(p.startswith("calendar:") for p in report.problems):
         click.echo(
             f"{report.drafts_created} drafts created ({report.late_drafts} late), "
             f"{report.calls_created} calls scheduled, {report.calls_removed} calls removed, "
             f"{report.drafts_gone} drafts sent or discarded"
         )
-    for problem in report.problems:
-        click.echo(f"warning: {problem}", err=True)
-    _exit_on_backend_problems(report.problems)
+    _report_problems(report.problems)
 
 
 @cli.command()
@@ -300,9 +301,7 @@ def decide(obj: Context, company: str, outcome: str, now_text: str | None) -> No
     click.echo(
         f"{companies[key]}: decided ({outcome}); {report.calls_removed} future calls removed"
     )
-    for problem in report.problems:
-        click.echo(f"warning: {problem}", err=True)
-    _exit_on_backend_problems(report.problems)
+    _report_problems(report.problems)
 
 
 @cli.command()
