@@ -107,6 +107,7 @@ class Engine:
             self.settings,
             window_start=listing.window_start,
             unreadable=unreadable,
+            complete=changes.complete,
         )
         skipped = [Quarantine(f"event {what}", why) for what, why in changes.skipped]
         report.planned = [*skipped, *actions]

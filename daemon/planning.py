@@ -64,6 +64,7 @@ def plan(
     *,
     window_start: datetime | None = None,
     unreadable: Collection[str] = (),
+    complete: bool = True,
 ) -> list[Action]:
     """Everything to do now, given what is known and what the calendar shows.
 
@@ -71,7 +72,8 @@ def plan(
     events included, marked by ``own_key``); events ending before
     ``window_start`` were not listed, and events in ``unreadable`` (uids the
     calendar could not read this time) are there but broken: neither is taken
-    as deleted.
+    as deleted. ``complete`` is False when ``events`` were rebuilt from an
+    incremental listing, whose removals were stated one by one.
     """
     if now.tzinfo is None:
         raise ValueError("now must be time-zone aware")
@@ -86,9 +88,9 @@ def plan(
             first_seen = record.first_seen if record else now
             actions.append(RecordInterview(interview, first_seen))
 
-    # An empty listing is far more likely a broken feed than a user who deleted
-    # every event at once: it is never read as "everything was deleted".
-    trust_absence = bool(events)
+    # An empty complete listing is far more likely a broken feed than a user who
+    # deleted every event at once: it is never read as "everything was deleted".
+    trust_absence = bool(events) or not complete
     for uid, record in state.interviews.items():
         gone = uid not in current and uid not in unreadable and record.active and trust_absence
         if gone and (window_start is None or record.interview.end >= window_start):

@@ -373,7 +373,7 @@ def test_a_corrected_company_leaves_no_ghost_application(followup: Followup) -> 
     original = path.read_bytes().decode("utf-8")
     path.write_bytes(original.replace("Company: Acme\\n", "").encode("utf-8"))
     path.write_bytes(
-        path.read_bytes().replace("Panel interview – Acme".encode(), "Panel interview".encode())
+        path.read_bytes().replace("Panel interview – Acme".encode(), b"Panel interview")
     )
     followup("once", "--now", "2026-12-01T15:01+01:00")
     (before,) = followup.status("2026-12-01T15:01+01:00")

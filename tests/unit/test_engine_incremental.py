@@ -320,3 +320,15 @@ def by_uid(events: Iterable[CalendarEvent]) -> dict[str, CalendarEvent]:
 
 def _interpret(event: CalendarEvent, settings: Settings) -> Interview:
     return interpret(event, settings.profile, patterns=settings.interviews.patterns)
+
+
+def test_removing_the_last_event_incrementally_is_a_removal() -> None:
+    """Removals stated one by one are trusted, even when they leave the calendar empty."""
+    s = make_setup(incremental=True)
+    s.calendar.add_event(INTERVIEW)
+    s.cycle("2026-12-01 09:00")  # seen before it ended: no drafts, no call yet
+    s.calendar.remove_event(INTERVIEW.uid)
+    gone = s.cycle("2026-12-01 13:00")
+    assert not s.calendar.answers[-1].complete
+    assert removed_uids(gone) == [INTERVIEW.uid]
+    assert (gone.drafts_created, gone.calls_created) == (0, 0)
