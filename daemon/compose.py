@@ -129,7 +129,12 @@ class Composer:
     def _note_context(
         self, interview: Interview, person: Person, profile: Profile, *, variant: int, late: bool
     ) -> dict[str, object]:
-        own_topics = [_phrase(topic) for topic in _unique(person.topics)]
+        own = person.topics
+        met = [p for p in interview.people if p.met]
+        if not own and person.met and len(met) == 1:
+            # One person in the room: whatever was discussed, was discussed with them.
+            own = interview.discussed
+        own_topics = [_phrase(topic) for topic in _unique(own)]
         return {
             **_common_context(interview, profile),
             "person": person,

@@ -451,3 +451,14 @@ def test_phone_extensions_reach_the_tel_link(composer: Composer) -> None:
     _, description = composer.compose_call(interview(), person, PROFILE)
     assert "tel:+16175550199;ext=4" in description.split()
     assert "+1 617-555-0199 ext. 4" in description
+
+
+def test_with_one_person_met_the_general_topics_are_theirs(composer: Composer) -> None:
+    alone = replace(DANA, topics=())
+    one_on_one = interview(people=(alone,), discussed=("the on-call rota",))
+    _, body = composer.compose_note(one_on_one, alone, PROFILE, variant=0, late=False)
+    assert "our discussion of the on-call rota" in body
+    assert "[add: one thing you discussed with Dana]" not in body
+    panel = interview(people=(alone, SAM), discussed=("the on-call rota",))
+    _, body = composer.compose_note(panel, alone, PROFILE, variant=0, late=False)
+    assert "[add: one thing you discussed with Dana]" in body
