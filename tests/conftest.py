@@ -6,10 +6,20 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from daemon.model import Attendee, CalendarEvent, PartStat
 from daemon.settings import Profile, Settings
+
+# In CI the property tests replay the same examples every run: a red build is
+# then always reproducible, never a rare example met by chance. Locally they
+# explore new examples each run.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 USER = "me@example.com"
 ZONE = ZoneInfo("Europe/Berlin")
