@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
-
-import os
 
 import pytest
 from hypothesis import settings as hypothesis_settings
