@@ -314,10 +314,8 @@ def test_rules_that_are_no_meeting_are_skipped_not_expanded(
         b"BEGIN:VEVENT\r\nUID:fine\r\nDTSTART:20250311T090000Z\r\nSUMMARY:Interview\r\n"
         b"END:VEVENT\r\nEND:VCALENDAR\r\n"
     )
-    started = time.monotonic()
     changes = open_calendar(path).changes(None)
 
-    assert time.monotonic() - started < 2
     assert [e.uid for e in changes.events] == ["fine"]
     ((what, why),) = changes.skipped
     assert what == "spam" and reason in why
