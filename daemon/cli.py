@@ -26,15 +26,13 @@ import click
 
 from daemon import __version__
 from daemon.actions import CreateCall, CreateDraft, RecordInterview, describe
-from daemon.compose import Composer
 from daemon.config import describe as describe_settings
 from daemon.config import find_config, load_settings, starter_config
 from daemon.errors import BackendError, ConfigError, FollowupError
 from daemon.interviews import application_key
-from daemon.planning import plan
 from daemon.settings import Settings
 from daemon.status import application_statuses, draft_summary
-from daemon.wiring import build_calendar, build_engine, open_state
+from daemon.wiring import build_engine, open_state
 
 log = logging.getLogger("followup")
 
@@ -314,18 +312,15 @@ def preview(obj: Context, now_text: str | None) -> None:
         now = _parse_now(now_text, settings)
         store = open_state(settings)
         try:
-            snapshot = store.snapshot()
-            changes = build_calendar(settings, _clock(now_text, now)).changes(None)
+            engine = build_engine(settings, store, clock=_clock(now_text, now))
+            report = engine.cycle(now, dry_run=True)
         finally:
             store.close()
-        actions = plan(snapshot, changes.events, now, settings, window_start=changes.window_start)
-        composer = Composer(settings.templates_dir)
-        interviews = {uid: r.interview for uid, r in snapshot.interviews.items()}
-        interviews.update(
-            {a.interview.uid: a.interview for a in actions if isinstance(a, RecordInterview)}
-        )
+        if any(p.startswith("calendar:") for p in report.problems):
+            _report_problems(report.problems)  # exits 1: there is nothing to preview
+        composer, interviews = engine.composer, report.interviews
         shown = 0
-        for action in actions:
+        for action in report.planned:
             if isinstance(action, CreateDraft):
                 subject, body = composer.compose_note(
                     interviews[action.interview_uid],
@@ -346,6 +341,7 @@ def preview(obj: Context, now_text: str | None) -> None:
                 shown += 1
         if not shown:
             click.echo("nothing would be created now")
+    _report_problems(report.problems)
 
 
 def main(args: list[str] | None = None) -> None:

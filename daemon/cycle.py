@@ -32,10 +32,10 @@ from daemon.actions import (
 )
 from daemon.compose import Composer
 from daemon.errors import BackendError, ConfigError, ItemError
-from daemon.ledger import DraftStatus, Snapshot
+from daemon.ledger import DraftStatus
 from daemon.mime import build_message
 from daemon.model import CalendarEvent, Interview
-from daemon.planning import plan
+from daemon.planning import interviews_after, plan
 from daemon.ports import Calendar, CallEvent, DraftStore, EventChanges
 from daemon.settings import Settings
 from daemon.state import StateStore
@@ -56,6 +56,8 @@ class CycleReport:
     drafts_gone: int = 0
     #: One line per problem, for the user: what and why, never note text.
     problems: list[str] = field(default_factory=list)
+    #: The interviews the plan speaks of, as they stand after it (uid -> interview).
+    interviews: dict[str, Interview] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -100,8 +102,9 @@ class Engine:
 
         unreadable = [what for what, _ in changes.skipped]
         listing = self._listing(changes, stored)
+        snapshot = self.store.snapshot()
         actions = plan(
-            self.store.snapshot(),
+            snapshot,
             listing.events,
             now,
             self.settings,
@@ -111,6 +114,7 @@ class Engine:
         )
         skipped = [Quarantine(f"event {what}", why) for what, why in changes.skipped]
         report.planned = [*skipped, *actions]
+        report.interviews = interviews_after(snapshot, actions)
         if dry_run:
             return report
 
@@ -134,11 +138,10 @@ class Engine:
                 self.store.set_checkpoint("calendar", changes.checkpoint)
         self.crash_point("after-record")
 
-        snapshot = self.store.snapshot()
         failed_backends: set[str] = set()
         for action in actions:
             if isinstance(action, CreateDraft | CreateCall | RemoveCall):
-                self._write(action, snapshot, now, report, failed_backends)
+                self._write(action, report, now, failed_backends)
         return report
 
     def _listing(self, changes: EventChanges, stored: str | None) -> _Listing:
@@ -205,9 +208,8 @@ class Engine:
     def _write(
         self,
         action: RemoteAction,
-        snapshot: Snapshot,
-        now: datetime,
         report: CycleReport,
+        now: datetime,
         failed_backends: set[str],
     ) -> None:
         backend = "drafts" if isinstance(action, CreateDraft) else "calendar"
@@ -217,9 +219,9 @@ class Engine:
         try:
             match action:
                 case CreateDraft():
-                    self._create_draft(action, snapshot, now, report)
+                    self._create_draft(action, now, report)
                 case CreateCall():
-                    self._create_call(action, snapshot, now, report)
+                    self._create_call(action, now, report)
                 case RemoveCall(key=key):
                     with self.store.transaction():
                         self.store.call_removing(key, now)
@@ -242,10 +244,8 @@ class Engine:
         else:
             self.store.release([item])
 
-    def _create_draft(
-        self, action: CreateDraft, snapshot: Snapshot, now: datetime, report: CycleReport
-    ) -> None:
-        interview = _interview(snapshot, action.interview_uid)
+    def _create_draft(self, action: CreateDraft, now: datetime, report: CycleReport) -> None:
+        interview = report.interviews[action.interview_uid]
         profile = self.settings.profile
         subject, body = self.composer.compose_note(
             interview, action.person, profile, variant=action.variant, late=action.late
@@ -271,10 +271,8 @@ class Engine:
         report.late_drafts += int(action.late)
         log.info("%s", describe(action))
 
-    def _create_call(
-        self, action: CreateCall, snapshot: Snapshot, now: datetime, report: CycleReport
-    ) -> None:
-        interview = _interview(snapshot, action.interview_uid)
+    def _create_call(self, action: CreateCall, now: datetime, report: CycleReport) -> None:
+        interview = report.interviews[action.interview_uid]
         title, description = self.composer.compose_call(
             interview, action.person, self.settings.profile
         )
@@ -289,10 +287,3 @@ class Engine:
             self.store.call_created(action.key, remote_id, now)
         report.calls_created += 1
         log.info("%s", describe(action))
-
-
-def _interview(snapshot: Snapshot, uid: str) -> Interview:
-    record = snapshot.interviews.get(uid)
-    if record is None:  # pragma: no cover - recorded in the same cycle before any write
-        raise ItemError(f"interview {uid} is not in the state store")
-    return record.interview

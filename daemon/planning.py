@@ -48,6 +48,15 @@ def decision_in(text: str) -> str | None:
     return decided.outcome if decided else None
 
 
+def interviews_after(state: Snapshot, actions: Iterable[Action]) -> dict[str, Interview]:
+    """The interviews as they stand once ``actions`` are recorded: what notes are written from."""
+    interviews = {uid: record.interview for uid, record in state.interviews.items()}
+    interviews.update(
+        (a.interview.uid, a.interview) for a in actions if isinstance(a, RecordInterview)
+    )
+    return interviews
+
+
 @dataclass(frozen=True)
 class _View:
     """The interviews that count, after merging the calendar with the ledger."""

@@ -209,6 +209,9 @@ def test_a_malformed_calendar_gives_a_clear_error_and_changes_no_state(followup:
     assert "calendar.ics" in result.stderr and "Traceback" not in result.stderr
     assert _dump(followup.folder / "state.sqlite3") == before
     assert len(followup.drafts()) == 2
+    preview = followup("preview", "--now", "2026-12-08T10:30+01:00", check=False)
+    assert preview.returncode == 1 and "calendar.ics" in preview.stderr
+    assert "nothing would be created" not in preview.stdout
 
 
 def test_a_bad_config_names_every_problem_and_touches_nothing(followup: Followup) -> None:
