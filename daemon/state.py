@@ -222,13 +222,13 @@ class StateStore:
 
     def snapshot(self) -> Snapshot:
         return Snapshot(
-            interviews={r.interview.uid: r for r in self._interviews()},
+            interviews={r.interview.uid: r for r in self.interviews()},
             drafts={d.key: d for d in self.drafts()},
             calls={c.key: c for c in self.calls()},
             decisions={d.application: d for d in self.decisions()},
         )
 
-    def _interviews(self) -> list[InterviewRecord]:
+    def interviews(self) -> list[InterviewRecord]:
         people: dict[str, list[sqlite3.Row]] = {}
         for row in self._db.execute("SELECT * FROM people ORDER BY interview_uid, position"):
             people.setdefault(row["interview_uid"], []).append(row)
@@ -246,9 +246,6 @@ class StateStore:
                 InterviewRecord(interview, from_utc_text(row["first_seen"]), bool(row["active"]))
             )
         return records
-
-    def interviews(self) -> list[InterviewRecord]:
-        return self._interviews()
 
     def drafts(self) -> list[DraftRecord]:
         return [
