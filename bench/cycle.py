@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from daemon.config import load_settings  # noqa: E402
-from daemon.wiring import build_engine, open_state  # noqa: E402
+from daemon.app.config import load_settings  # noqa: E402
+from daemon.app.wiring import build_engine, open_state  # noqa: E402
 
 
 def calendar_text(interviews: int, events: int, start: datetime) -> str:

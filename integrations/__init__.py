@@ -1,1 +1,1 @@
-"""Adapters, one per backend, each implementing a port defined in ``daemon.ports``."""
+"""Adapters, one per backend, each implementing a port defined in ``daemon.domain.ports``."""

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from daemon.model import Attendee, CalendarEvent, PartStat
-from daemon.settings import Profile, Settings
+from daemon.domain.model import Attendee, CalendarEvent, PartStat
+from daemon.domain.settings import Profile, Settings
 
 # In CI the property tests replay the same examples every run: a red build is
 # then always reproducible, never a rare example met by chance. Locally they

@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from daemon.errors import BackendError
-from daemon.model import CalendarEvent
-from daemon.ports import CallEvent, EventChanges
+from daemon.domain.errors import BackendError
+from daemon.domain.model import CalendarEvent
+from daemon.domain.ports import CallEvent, EventChanges
 from integrations.ics import calls_file, files
 from integrations.ics.calls import call_uid, check_key, new_calendar_text
 from integrations.ics.parsing import parse_calendar

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from icalendar.prop import vText
 
-from daemon.ports import CallEvent
+from daemon.domain.ports import CallEvent
 
 CALL_UID_SUFFIX = "@interview-followup"
 KEY_PROPERTY = "X-INTERVIEW-FOLLOWUP-KEY"

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import icalendar
 from icalendar.timezone import tzp
 
-from daemon.errors import BackendError
+from daemon.domain.errors import BackendError
 from integrations.ics.layout import Block, Layout, parse_layout, unescape_text
 
 #: What icalendar, recurring-ical-events and x-wr-timezone raise on hostile

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import x_wr_timezone
 
-from daemon.model import Attendee, CalendarEvent, EventStatus, PartStat
+from daemon.domain.model import Attendee, CalendarEvent, EventStatus, PartStat
 from integrations.ics.calls import KEY_PROPERTY, key_of
 from integrations.ics.layout import unescape_text
 from integrations.ics.parsing import PARSE_ERRORS, clean, describe_error

@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 from daemon import __version__
-from daemon.errors import BackendError
+from daemon.domain.errors import BackendError
 
 _SCHEMES = ("http", "https", "webcal", "webcals")
 _CHUNK = 64 * 1024

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
-from daemon.errors import BackendError
-from daemon.mime import check_draft_key, message_bytes, stored_keys
+from daemon.compose.mime import check_draft_key, message_bytes, stored_keys
+from daemon.domain.errors import BackendError
 
 #: Maildir flags of a new draft: D = draft, S = seen (not announced as unread mail).
 DRAFT_FLAGS = "DS"

@@ -15,9 +15,9 @@ import itertools
 from dataclasses import replace
 from datetime import datetime
 
-from daemon.errors import BackendError
-from daemon.model import CalendarEvent
-from daemon.ports import CallEvent, EventChanges
+from daemon.domain.errors import BackendError
+from daemon.domain.model import CalendarEvent
+from daemon.domain.ports import CallEvent, EventChanges
 
 #: Suffix of the uid of every call event; the same convention as the .ics adapter.
 CALL_UID_SUFFIX = "@interview-followup"

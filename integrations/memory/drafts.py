@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from email.message import EmailMessage
 
-from daemon.errors import BackendError
-from daemon.mime import check_draft_key, message_bytes, parse_message, stored_keys
+from daemon.compose.mime import check_draft_key, message_bytes, parse_message, stored_keys
+from daemon.domain.errors import BackendError
 
 
 class MemoryDraftStore:

@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from daemon.model import Attendee, CalendarEvent, EventStatus, PartStat
-from daemon.ports import Calendar, CallEvent, EventChanges
+from daemon.domain.model import Attendee, CalendarEvent, EventStatus, PartStat
+from daemon.domain.ports import Calendar, CallEvent, EventChanges
 
 
 class CalendarDriver(abc.ABC):

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 from icalendar.prop import vCalAddress, vDDDTypes
 
-from daemon.model import CalendarEvent
-from daemon.ports import Calendar
+from daemon.domain.model import CalendarEvent
+from daemon.domain.ports import Calendar
 from integrations.ics import IcsCalendar
 from integrations.memory.calendar import MemoryCalendar
 

@@ -21,9 +21,9 @@ from typing import Protocol
 
 import pytest
 
-from daemon.errors import ItemError
-from daemon.mime import MESSAGE_HEADERS, build_message, parse_message, stored_keys
-from daemon.ports import DraftStore
+from daemon.compose.mime import MESSAGE_HEADERS, build_message, parse_message, stored_keys
+from daemon.domain.errors import ItemError
+from daemon.domain.ports import DraftStore
 
 NOW = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)
 

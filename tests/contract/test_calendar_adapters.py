@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from daemon.errors import BackendError
+from daemon.domain.errors import BackendError
 from integrations.memory.calendar import MemoryCalendar
 
 from .calendar_contract import CalendarContract, CalendarDriver

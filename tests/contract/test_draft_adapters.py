@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from daemon.errors import BackendError
-from daemon.mime import message_bytes, parse_message, stored_keys
+from daemon.compose.mime import message_bytes, parse_message, stored_keys
+from daemon.domain.errors import BackendError
 from integrations.maildir import MaildirDraftStore
 from integrations.memory.drafts import MemoryDraftStore
 from tests.contract.drafts_contract import DraftStoreContract, message
@@ -99,8 +99,8 @@ class TestMaildirDraftStore(DraftStoreContract):
 # --- never sends -------------------------------------------------------------------
 
 DRAFT_MODULES = {
-    "daemon.compose": ROOT / "daemon" / "compose.py",
-    "daemon.mime": ROOT / "daemon" / "mime.py",
+    "daemon.compose.composer": ROOT / "daemon" / "compose" / "composer.py",
+    "daemon.compose.mime": ROOT / "daemon" / "compose" / "mime.py",
     "integrations.maildir": ROOT / "integrations" / "maildir" / "__init__.py",
     "integrations.memory.drafts": ROOT / "integrations" / "memory" / "drafts.py",
 }

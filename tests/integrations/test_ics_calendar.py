@@ -29,9 +29,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from daemon.errors import BackendError
-from daemon.model import CalendarEvent, EventStatus, PartStat
-from daemon.ports import CallEvent, EventChanges
+from daemon.domain.errors import BackendError
+from daemon.domain.model import CalendarEvent, EventStatus, PartStat
+from daemon.domain.ports import CallEvent, EventChanges
 from integrations.ics import IcsCalendar, files, source
 from integrations.ics.reading import MAX_DESCRIPTION_CHARS
 from integrations.ics.zones import WINDOWS_DISPLAY_NAMES, tzid_zone

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from daemon.errors import BackendError, ItemError
-from daemon.mime import build_message, message_bytes, parse_message
+from daemon.compose.mime import build_message, message_bytes, parse_message
+from daemon.domain.errors import BackendError, ItemError
 from integrations.maildir import MaildirDraftStore
 
 

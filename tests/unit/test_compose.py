@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from daemon.compose import Composer
-from daemon.errors import ConfigError
-from daemon.mime import build_message
-from daemon.model import Interview, Person, Role
-from daemon.settings import Profile
+from daemon.compose.composer import Composer
+from daemon.compose.mime import build_message
+from daemon.domain.errors import ConfigError
+from daemon.domain.model import Interview, Person, Role
+from daemon.domain.settings import Profile
 
 ZONE = ZoneInfo("Europe/Berlin")
 START = datetime(2026, 12, 1, 10, 0, tzinfo=ZONE)  # a Tuesday
@@ -425,7 +425,7 @@ def test_a_missing_templates_dir_is_a_config_error(tmp_path: Path) -> None:
 
 def test_the_call_script_never_reads_as_a_decision(composer: Composer) -> None:
     """The user may type on the script's own lines; only their own Decided line counts."""
-    from daemon.planning import decision_in
+    from daemon.planning.planner import decision_in
 
     _, description = composer.compose_call(interview(), DANA, PROFILE)
     assert decision_in(description) is None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from daemon.config import (
+from daemon.app.config import (
     CALENDAR_BACKENDS,
     DRAFT_BACKENDS,
     SECTIONS,
@@ -22,8 +22,8 @@ from daemon.config import (
     starter_config,
     system_timezone,
 )
-from daemon.errors import ConfigError
-from daemon.settings import DEFAULT_PATTERNS, Settings
+from daemon.domain.errors import ConfigError
+from daemon.domain.settings import DEFAULT_PATTERNS, Settings
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "config.example.toml"
@@ -144,7 +144,7 @@ def test_settings_are_frozen(tmp_path: Path, environ: dict[str, str]) -> None:
 
 
 def test_schema_covers_every_settings_field() -> None:
-    # A field added to daemon.settings without a config key (or the reverse) fails here.
+    # A field added to daemon.domain.settings without a config key (or the reverse) fails here.
     for name, section in SECTIONS.items():
         field_names = {f.name for f in dataclasses.fields(section.factory)}
         assert field_names == set(section.keys), name

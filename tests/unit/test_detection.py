@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from daemon.detection import Detection, detect, is_interview, matching_pattern
-from daemon.model import Attendee, CalendarEvent, EventStatus, PartStat
-from daemon.settings import DEFAULT_PATTERNS
+from daemon.domain.model import Attendee, CalendarEvent, EventStatus, PartStat
+from daemon.domain.settings import DEFAULT_PATTERNS
+from daemon.reading.detection import Detection, detect, is_interview, matching_pattern
 
 USER = "me@example.com"
 START = datetime(2026, 12, 1, 13, 0, tzinfo=UTC)

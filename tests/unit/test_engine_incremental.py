@@ -12,15 +12,15 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from daemon.actions import MarkInterviewRemoved
-from daemon.compose import Composer
-from daemon.cycle import CycleReport, Engine
-from daemon.interviews import interpret
-from daemon.ledger import CallStatus, DraftStatus
-from daemon.model import CalendarEvent, Interview
-from daemon.ports import EventChanges
-from daemon.settings import Settings
-from daemon.state import StateStore
+from daemon.compose.composer import Composer
+from daemon.domain.model import CalendarEvent, Interview
+from daemon.domain.ports import EventChanges
+from daemon.domain.settings import Settings
+from daemon.engine.cycle import CycleReport, Engine
+from daemon.planning.actions import MarkInterviewRemoved
+from daemon.reading.interviews import interpret
+from daemon.store.ledger import CallStatus, DraftStatus
+from daemon.store.state import StateStore
 from integrations.memory.calendar import MemoryCalendar
 from integrations.memory.drafts import MemoryDraftStore
 from tests.conftest import at, make_event, make_settings, person

@@ -11,15 +11,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from daemon.interviews import (
+from daemon.domain.model import (
+    Attendee,
+    CalendarEvent,
+    EventStatus,
+    Interview,
+    PartStat,
+    Person,
+    Role,
+)
+from daemon.domain.settings import Profile
+from daemon.reading.interviews import (
     MAX_WARNINGS,
     application_key,
     company_from_domain,
     interpret,
 )
-from daemon.model import Attendee, CalendarEvent, EventStatus, Interview, PartStat, Person, Role
-from daemon.settings import Profile
-from daemon.text import valid_email
+from daemon.reading.text import valid_email
 
 USER = "me@example.com"
 BERLIN = ZoneInfo("Europe/Berlin")

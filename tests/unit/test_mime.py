@@ -16,8 +16,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from daemon.errors import ItemError
-from daemon.mime import (
+from daemon.compose.mime import (
     MESSAGE_HEADERS,
     build_message,
     checked_address,
@@ -27,7 +26,8 @@ from daemon.mime import (
     message_id,
     stored_keys,
 )
-from daemon.ports import KEY_HEADER
+from daemon.domain.errors import ItemError
+from daemon.domain.ports import KEY_HEADER
 
 NOW = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)
 KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"

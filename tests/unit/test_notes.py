@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from daemon.hear_back import parse_hear_back
-from daemon.model import Role
-from daemon.notes import Notes, parse_notes, parse_person
-from daemon.text import MAX_DESCRIPTION_CHARS, clean_line, valid_email, visible_text
+from daemon.domain.model import Role
+from daemon.reading.hear_back import parse_hear_back
+from daemon.reading.notes import Notes, parse_notes, parse_person
+from daemon.reading.text import MAX_DESCRIPTION_CHARS, clean_line, valid_email, visible_text
 
 #: A Tuesday.
 DAY = date(2026, 11, 17)
@@ -302,7 +302,7 @@ def test_decided_that_says_not_yet_is_no_decision(value):
 
 
 def test_a_call_event_saying_not_selected_is_a_rejection():
-    from daemon.planning import decision_in
+    from daemon.planning.planner import decision_in
 
     assert decision_in("Decided: not selected") == "rejected"
     assert decision_in("Decided: not yet") is None

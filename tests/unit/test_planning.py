@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from daemon.actions import (
+from daemon.domain.model import PartStat
+from daemon.planning.actions import (
     CreateCall,
     CreateDraft,
     MarkInterviewRemoved,
@@ -13,9 +14,8 @@ from daemon.actions import (
     RecordDecision,
     RemoveCall,
 )
-from daemon.ledger import CallStatus, DraftKind, Snapshot
-from daemon.model import PartStat
-from daemon.planning import decision_in, plan
+from daemon.planning.planner import decision_in, plan
+from daemon.store.ledger import CallStatus, DraftKind, Snapshot
 from tests.conftest import at, make_event, person
 from tests.unit.world import World
 
@@ -274,8 +274,8 @@ def test_pending_writes_are_repeated_with_the_same_key(settings):
 
 
 def test_hear_back_date_is_used_for_the_default(settings):
-    from daemon.interviews import interpret
-    from daemon.planning import hear_back_day
+    from daemon.planning.planner import hear_back_day
+    from daemon.reading.interviews import interpret
 
     interview = interpret(panel(), settings.profile)
     assert hear_back_day(interview, settings) == date(2026, 12, 4)

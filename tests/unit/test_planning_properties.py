@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from daemon.actions import CreateCall, CreateDraft, RecordDecision, RemoveCall
-from daemon.ledger import CallStatus
-from daemon.settings import FollowupSettings
-from daemon.slots import first_slot, is_slot, local_instant, wall_clock
+from daemon.domain.settings import FollowupSettings
+from daemon.planning.actions import CreateCall, CreateDraft, RecordDecision, RemoveCall
+from daemon.planning.slots import first_slot, is_slot, local_instant, wall_clock
+from daemon.store.ledger import CallStatus
 from tests.conftest import make_event, make_settings, person
 from tests.unit.world import World
 
@@ -81,7 +81,7 @@ def aimed(draw: st.DrawFn) -> tuple[ZoneInfo, datetime, time, tuple[int, ...]]:
 
 
 def really_a_slot(moment: datetime, call_days, call_time: time, zone: ZoneInfo) -> bool:
-    """Checked without daemon.slots: via UTC, a wall time in a DST gap shows its true hour."""
+    """Checked without the slots module: via UTC, a wall time in a DST gap shows its true hour."""
     local = moment.astimezone(UTC).astimezone(zone)
     return local.weekday() in call_days and local.time() == call_time
 

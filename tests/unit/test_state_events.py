@@ -7,9 +7,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from daemon.codec import event_from_json, event_to_json
-from daemon.model import Attendee, CalendarEvent, EventStatus, PartStat
-from daemon.state import MIGRATIONS, SCHEMA_VERSION, StateStore
+from daemon.domain.model import Attendee, CalendarEvent, EventStatus, PartStat
+from daemon.store.codec import event_from_json, event_to_json
+from daemon.store.state import MIGRATIONS, SCHEMA_VERSION, StateStore
 from integrations.ics import IcsCalendar
 from integrations.memory.calendar import MemoryCalendar
 from tests.conftest import at, make_event

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from daemon.cli import cli
+from daemon.app.cli import cli
 
 UNIT = Path(__file__).resolve().parents[2] / "systemd" / "interview-followup.service"
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from daemon.actions import (
+from daemon.domain.model import CalendarEvent
+from daemon.domain.settings import Settings
+from daemon.planning.actions import (
     Action,
     CreateCall,
     CreateDraft,
@@ -20,7 +22,8 @@ from daemon.actions import (
     RecordInterview,
     RemoveCall,
 )
-from daemon.ledger import (
+from daemon.planning.planner import plan
+from daemon.store.ledger import (
     CallRecord,
     CallStatus,
     DecisionRecord,
@@ -29,9 +32,6 @@ from daemon.ledger import (
     InterviewRecord,
     Snapshot,
 )
-from daemon.model import CalendarEvent
-from daemon.planning import plan
-from daemon.settings import Settings
 
 
 @dataclass

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from daemon.actions import CreateCall, CreateDraft
-from daemon.codec import (
+from daemon.domain.errors import BackendError
+from daemon.domain.model import CalendarEvent, Interview
+from daemon.planning.actions import CreateCall, CreateDraft
+from daemon.store.codec import (
     event_from_json,
     event_to_json,
     from_utc_text,
@@ -30,8 +32,7 @@ from daemon.codec import (
     person_row,
     to_utc_text,
 )
-from daemon.errors import BackendError
-from daemon.ledger import (
+from daemon.store.ledger import (
     CallRecord,
     CallStatus,
     DecisionRecord,
@@ -41,7 +42,6 @@ from daemon.ledger import (
     InterviewRecord,
     Snapshot,
 )
-from daemon.model import CalendarEvent, Interview
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema.

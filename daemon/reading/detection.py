@@ -16,8 +16,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from daemon.model import CalendarEvent, EventStatus, PartStat
-from daemon.text import INTERVIEW_TAG, NO_FOLLOWUP_TAG, same_email, visible_text
+from daemon.domain.model import CalendarEvent, EventStatus, PartStat
+from daemon.reading.text import INTERVIEW_TAG, NO_FOLLOWUP_TAG, same_email, visible_text
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,13 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 
-from daemon.compose import Composer
-from daemon.config import default_state_path
-from daemon.cycle import CrashPoint, Engine
-from daemon.errors import ConfigError
-from daemon.ports import Calendar, DraftStore
-from daemon.settings import Settings
-from daemon.state import StateStore
+from daemon.app.config import default_state_path
+from daemon.compose.composer import Composer
+from daemon.domain.errors import ConfigError
+from daemon.domain.ports import Calendar, DraftStore
+from daemon.domain.settings import Settings
+from daemon.engine.cycle import CrashPoint, Engine
+from daemon.store.state import StateStore
 
 Clock = Callable[[], datetime]
 

@@ -25,14 +25,14 @@ from typing import Any, NoReturn
 import click
 
 from daemon import __version__
-from daemon.actions import CreateCall, CreateDraft, RecordInterview, describe
-from daemon.config import describe as describe_settings
-from daemon.config import find_config, load_settings, starter_config
-from daemon.errors import BackendError, ConfigError, FollowupError
-from daemon.interviews import application_key
-from daemon.settings import Settings
-from daemon.status import application_statuses, draft_summary
-from daemon.wiring import build_engine, open_state
+from daemon.app.config import describe as describe_settings
+from daemon.app.config import find_config, load_settings, starter_config
+from daemon.app.status import application_statuses, draft_summary
+from daemon.app.wiring import build_engine, open_state
+from daemon.domain.errors import BackendError, ConfigError, FollowupError
+from daemon.domain.settings import Settings
+from daemon.planning.actions import CreateCall, CreateDraft, RecordInterview, describe
+from daemon.reading.interviews import application_key
 
 log = logging.getLogger("followup")
 

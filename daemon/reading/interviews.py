@@ -37,9 +37,10 @@ from datetime import UTC, date, datetime
 
 import phonenumbers
 
-from daemon.detection import pattern_regex
-from daemon.model import Attendee, CalendarEvent, Decision, Interview, PartStat, Person
-from daemon.notes import (
+from daemon.domain.model import Attendee, CalendarEvent, Decision, Interview, PartStat, Person
+from daemon.domain.settings import DEFAULT_PATTERNS, Profile
+from daemon.reading.detection import pattern_regex
+from daemon.reading.notes import (
     MAX_FIELD_CHARS,
     Mention,
     Notes,
@@ -47,8 +48,7 @@ from daemon.notes import (
     parse_notes,
     person_key_matches,
 )
-from daemon.settings import DEFAULT_PATTERNS, Profile
-from daemon.text import DECIDED_TAG, clean_line, email_domain, same_email, valid_email
+from daemon.reading.text import DECIDED_TAG, clean_line, email_domain, same_email, valid_email
 
 _DEFAULT_REGION = "US"
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from daemon.ledger import CallStatus, DraftStatus
-from daemon.state import StateStore
+from daemon.store.ledger import CallStatus, DraftStatus
+from daemon.store.state import StateStore
 
 _LIVE_CALLS = (CallStatus.CREATED, CallStatus.PENDING)
 

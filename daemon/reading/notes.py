@@ -34,9 +34,9 @@ from datetime import date
 
 import phonenumbers
 
-from daemon.hear_back import parse_hear_back
-from daemon.model import Decision, Person, Role
-from daemon.text import DECIDED_TAG, clean_block, clean_line, find_emails, visible_text
+from daemon.domain.model import Decision, Person, Role
+from daemon.reading.hear_back import parse_hear_back
+from daemon.reading.text import DECIDED_TAG, clean_block, clean_line, find_emails, visible_text
 
 #: Names, titles, company and job end up in e-mail headers and subjects.
 MAX_FIELD_CHARS = 300
@@ -153,7 +153,7 @@ class Mention:
     """A value that belongs to a person named in the notes (address, topic).
 
     The person may be an attendee rather than a notes person, so mentions are
-    resolved only once attendees and notes are merged (``daemon.interviews``).
+    resolved only once attendees and notes are merged (``daemon.reading.interviews``).
     """
 
     name: str

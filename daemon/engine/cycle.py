@@ -17,7 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from daemon.actions import (
+from daemon.compose.composer import Composer
+from daemon.compose.mime import build_message
+from daemon.domain.errors import BackendError, ConfigError, ItemError
+from daemon.domain.model import CalendarEvent, Interview
+from daemon.domain.ports import Calendar, CallEvent, DraftStore, EventChanges
+from daemon.domain.settings import Settings
+from daemon.planning.actions import (
     Action,
     CreateCall,
     CreateDraft,
@@ -30,15 +36,9 @@ from daemon.actions import (
     RemoveCall,
     describe,
 )
-from daemon.compose import Composer
-from daemon.errors import BackendError, ConfigError, ItemError
-from daemon.ledger import DraftStatus
-from daemon.mime import build_message
-from daemon.model import CalendarEvent, Interview
-from daemon.planning import interviews_after, plan
-from daemon.ports import Calendar, CallEvent, DraftStore, EventChanges
-from daemon.settings import Settings
-from daemon.state import StateStore
+from daemon.planning.planner import interviews_after, plan
+from daemon.store.ledger import DraftStatus
+from daemon.store.state import StateStore
 
 log = logging.getLogger(__name__)
 

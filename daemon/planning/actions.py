@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from daemon.ledger import DraftKind
-from daemon.model import Interview, Person
+from daemon.domain.model import Interview, Person
+from daemon.store.ledger import DraftKind
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from typing import Protocol
 
-from daemon.model import CalendarEvent
+from daemon.domain.model import CalendarEvent
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ loader walks it, so a new key is one line there and ``config.example.toml`` (who
 coverage a test compares against the table). Every problem is collected with its key
 path and reported at once: a user fixes the file in one pass, not one error per run.
 
-Defaults live in ``daemon.settings``; this module only fills in the ones that depend
+Defaults live in ``daemon.domain.settings``; this module only fills in the ones that depend
 on the environment (time zone, state file) or on other keys (``calendar.calls_path``).
 Files are not required to exist here: the adapters check that when they run, so
 ``check-config`` works before the calendar or the Maildir has been created.
@@ -27,8 +27,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from daemon.errors import ConfigError
-from daemon.settings import (
+from daemon.domain.errors import ConfigError
+from daemon.domain.settings import (
     WEEKDAYS,
     CalendarSettings,
     DraftSettings,

@@ -17,9 +17,9 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime
 
-from daemon.errors import ItemError
-from daemon.ports import KEY_HEADER
-from daemon.text import clean_line, valid_email
+from daemon.domain.errors import ItemError
+from daemon.domain.ports import KEY_HEADER
+from daemon.reading.text import clean_line, valid_email
 
 #: Every header a generated message has, and no other.
 MESSAGE_HEADERS: tuple[str, ...] = (
@@ -48,7 +48,7 @@ _MESSAGE_ID_DOMAIN = "interview-followup.invalid"
 def clean_header_text(text: str, *, limit: int) -> str:
     """Text that is safe as a header value or display name.
 
-    Besides ``daemon.text.clean_line`` (no control, format or line-separator
+    Besides ``daemon.reading.text.clean_line`` (no control, format or line-separator
     characters, whitespace collapsed), RFC 2047 encoded-word syntax is broken up:
     ``email`` on 3.11.7 decodes encoded words in the values it is given, and one
     that decodes to CR/LF becomes a real header (CVE-2024-6923).
@@ -108,7 +108,7 @@ _KEY_LIMIT = 78 - len(f"{KEY_HEADER}: ")
 def checked_address(address: str, *, what: str = "address") -> str:
     """``address`` if it is one plain ``local@domain.tld``, else ``ItemError``.
 
-    The same rule the notes parser finds addresses by (``daemon.text.valid_email``):
+    The same rule the notes parser finds addresses by (``daemon.reading.text.valid_email``):
     exactly one ``@``, nothing that could make a second recipient or a comment
     (spaces, commas, angle brackets, quotes, parentheses, ``=?``), ASCII only.
     """

@@ -12,7 +12,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from daemon.model import (
+from daemon.domain.model import (
     Attendee,
     CalendarEvent,
     Decision,

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
 
-from daemon.text import clean_line
+from daemon.reading.text import clean_line
 
 _MAX_HEAR_BACK_CHARS = 200
 _MONTH_FIRST_REGIONS = frozenset({"US", "CA", "PH", "PR", "GU", "AS", "VI", "MP", "UM", "FM"})

@@ -1,4 +1,4 @@
-"""Typed, frozen settings: what ``daemon.config`` produces from the TOML file.
+"""Typed, frozen settings: what ``daemon.app.config`` produces from the TOML file.
 
 Defaults here are the product's defaults (DESIGN.md, "Defaults that matter").
 """

@@ -2,7 +2,7 @@
 
 Notes and call scripts come from Jinja2 templates: the bundled ones in
 ``daemon/templates``, each replaceable by a file of the same name in the user's
-``templates_dir``. The mail that carries a note is built in ``daemon.mime``.
+``templates_dir``. The mail that carries a note is built in ``daemon.compose.mime``.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from jinja2 import (
     TemplateSyntaxError,
 )
 
-from daemon.errors import ConfigError
-from daemon.mime import NAME_LIMIT, SUBJECT_LIMIT, tidy
-from daemon.model import Interview, Person
-from daemon.settings import Profile
-from daemon.text import clean_line
+from daemon.compose.mime import NAME_LIMIT, SUBJECT_LIMIT, tidy
+from daemon.domain.errors import ConfigError
+from daemon.domain.model import Interview, Person
+from daemon.domain.settings import Profile
+from daemon.reading.text import clean_line
 
 THANK_YOU_TEMPLATE = "thank_you.txt.j2"
 DECISION_MAKER_TEMPLATE = "decision_maker.txt.j2"
@@ -55,7 +55,7 @@ class Composer:
             if not templates_dir.is_dir():
                 raise ConfigError([f"templates_dir: {templates_dir}: no such folder"])
             loaders.append(FileSystemLoader(templates_dir))
-        loaders.append(PackageLoader("daemon", "templates"))
+        loaders.append(PackageLoader("daemon.compose", "templates"))
         self._env = Environment(
             loader=ChoiceLoader(loaders),
             undefined=StrictUndefined,

@@ -11,7 +11,10 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from daemon.actions import (
+from daemon.domain.keys import call_key, draft_key
+from daemon.domain.model import CalendarEvent, Interview, Person, Role
+from daemon.domain.settings import Settings
+from daemon.planning.actions import (
     Action,
     CreateCall,
     CreateDraft,
@@ -22,14 +25,11 @@ from daemon.actions import (
     RecordInterview,
     RemoveCall,
 )
-from daemon.detection import is_interview
-from daemon.interviews import interpret
-from daemon.keys import call_key, draft_key
-from daemon.ledger import CallRecord, CallStatus, DraftKind, DraftStatus, Snapshot
-from daemon.model import CalendarEvent, Interview, Person, Role
-from daemon.notes import parse_notes
-from daemon.settings import Settings
-from daemon.slots import first_slot, wall_clock
+from daemon.planning.slots import first_slot, wall_clock
+from daemon.reading.detection import is_interview
+from daemon.reading.interviews import interpret
+from daemon.reading.notes import parse_notes
+from daemon.store.ledger import CallRecord, CallStatus, DraftKind, DraftStatus, Snapshot
 
 #: Thank-you notes are due within this long after the interview.
 NOTE_DEADLINE = timedelta(hours=24)

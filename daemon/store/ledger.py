@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from daemon.model import Interview
+from daemon.domain.model import Interview
 
 
 class DraftStatus(enum.StrEnum):

@@ -1,0 +1,1 @@
+"""The application: configuration, the backend registry, the composition root, the CLI."""

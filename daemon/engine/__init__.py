@@ -1,0 +1,1 @@
+"""The cycle: read the calendar, plan, apply the plan through the ports."""

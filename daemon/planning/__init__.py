@@ -1,0 +1,1 @@
+"""The rules of the product: state + events + now -> actions. Pure, no I/O."""

@@ -1,0 +1,1 @@
+"""The state store: an intent ledger in SQLite, split by job."""
