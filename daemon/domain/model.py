@@ -36,15 +36,57 @@ class Attendee:
     resource: bool = False
 
 
+@dataclass(frozen=True, order=True)
+class EventId:
+    """Which event: a series (or single event), and which occurrence of it.
+
+    Backends name things differently (an iCalendar UID plus RECURRENCE-ID,
+    Google's ``recurringEventId`` plus ``originalStartTime``); the core only
+    ever compares these two parts, never string prefixes.
+    """
+
+    #: The UID of a single event or of the recurring series an occurrence belongs to.
+    series: str
+    #: The occurrence's own original start (UTC, ``YYYY-MM-DDTHH:MM:SSZ``, or
+    #: ``YYYY-MM-DD`` for a date); empty for a single event or a whole series.
+    occurrence: str = ""
+
+    def __str__(self) -> str:
+        # The text form is what keys and the state store are built from; it is the
+        # form the service has always used (``UID#RECURRENCE-ID``), so keys stay stable.
+        return f"{self.series}#{self.occurrence}" if self.occurrence else self.series
+
+    def covers(self, other: EventId) -> bool:
+        """Whether this names ``other``: the same event, or the whole series it belongs to."""
+        return self == other or (not self.occurrence and self.series == other.series)
+
+
+class OwnKind(enum.StrEnum):
+    """The kinds of event the service writes itself. Adapters treat the value as opaque."""
+
+    CALL = "call"
+    DEBRIEF = "debrief"
+    SEND_BY = "send-by"
+    HANDWRITTEN = "handwritten"
+
+
+@dataclass(frozen=True)
+class OwnTag:
+    """Marks an event the service wrote: its kind and the key it was written under."""
+
+    kind: OwnKind
+    key: str
+
+
 @dataclass(frozen=True)
 class CalendarEvent:
     """One event as a calendar backend reports it, before any interpretation.
 
-    ``uid`` identifies one occurrence: a recurring event's instances carry the
-    series UID plus the recurrence id, so each instance is its own interview.
+    ``id`` identifies one occurrence: a recurring event's instances carry the
+    series UID plus their own original start, so each instance is its own interview.
     """
 
-    uid: str
+    id: EventId
     title: str
     start: datetime
     end: datetime
@@ -53,8 +95,13 @@ class CalendarEvent:
     status: EventStatus = EventStatus.CONFIRMED
     attendees: tuple[Attendee, ...] = ()
     organizer: str = ""
-    #: Set on events the service created itself (follow-up calls): their key.
-    own_key: str | None = None
+    #: Set on events the service wrote itself (calls, debriefs, ...): their kind and key.
+    own: OwnTag | None = None
+
+    @property
+    def uid(self) -> str:
+        """The id as text: what the state store and the keys are built from."""
+        return str(self.id)
 
 
 class Role(enum.StrEnum):
@@ -97,7 +144,7 @@ class Decision:
 class Interview:
     """An interview event interpreted through the notes syntax of DESIGN.md."""
 
-    uid: str
+    id: EventId
     title: str
     start: datetime
     end: datetime
@@ -116,3 +163,7 @@ class Interview:
     decided: Decision | None = None
     #: Problems found while reading the notes (unparseable hear-back date, ...).
     warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def uid(self) -> str:
+        return str(self.id)

@@ -3,17 +3,35 @@
 Adapters in ``integrations/`` implement these; the core never imports them.
 Every write is keyed by a key the service chose, so a retried write (after a
 crash or a lost response) finds the earlier one instead of writing twice.
+
+Writes come in batches: one cycle hands a port all its writes at once, so a
+file-backed adapter reads and replaces its file once per cycle, not once per
+write. Each write in a batch still succeeds or fails on its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Protocol
+from typing import Literal, Protocol
 
-from daemon.domain.model import CalendarEvent
+from daemon.domain.model import CalendarEvent, EventId, OwnKind, OwnTag
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """One item of a listing that could not be read; the rest of the calendar still was."""
+
+    #: For the user: which item ("event abc@example.com", "calendar file x.ics").
+    what: str
+    #: For the user: why, as a sentence.
+    reason: str
+    #: The event (or whole series) that could not be read, when it is known.
+    event: EventId | None = None
+    #: Set when the unreadable event is one the service wrote itself.
+    own: OwnTag | None = None
 
 
 @dataclass(frozen=True)
@@ -22,62 +40,124 @@ class EventChanges:
 
     ``complete`` means ``events`` is the whole calendar (within ``window_start``
     onwards, when set) and replaces what was known; otherwise ``events`` are
-    upserts and ``removed`` holds uids that are gone. ``checkpoint`` is opaque
-    and is handed back on the next call.
+    upserts and ``removed`` holds the events that are gone. ``checkpoint`` is
+    opaque and is handed back on the next call.
     """
 
     events: tuple[CalendarEvent, ...]
     checkpoint: str
     complete: bool = True
-    removed: tuple[str, ...] = ()
+    removed: tuple[EventId, ...] = ()
     #: Events that end before this are not listed (None: nothing is left out).
     window_start: datetime | None = None
-    #: Per-item problems: (what, why). The rest of the calendar is still read.
-    skipped: tuple[tuple[str, str], ...] = ()
+    #: Per-item problems. The rest of the calendar is still read.
+    skipped: tuple[Skipped, ...] = ()
 
 
 @dataclass(frozen=True)
-class CallEvent:
-    """A follow-up call the service puts on the calendar."""
+class OwnEvent:
+    """An event the service puts on the calendar: a call, a debrief, a reminder."""
 
+    kind: OwnKind
     key: str
     start: datetime
     end: datetime
     title: str
     description: str
+    #: A popup this long before ``start``; None for no reminder of the service's own.
+    reminder: timedelta | None = None
+
+    @property
+    def tag(self) -> OwnTag:
+        return OwnTag(self.kind, self.key)
+
+
+#: The parts of an own event an update may change; the rest stay as they are
+#: (the user may have written into the description, which must not be lost).
+OwnField = Literal["time", "title", "description", "reminder"]
+
+
+@dataclass(frozen=True)
+class PutOwn:
+    """Create ``event`` unless an event with its key exists (then nothing changes)."""
+
+    event: OwnEvent
+
+
+@dataclass(frozen=True)
+class UpdateOwn:
+    """Change ``fields`` of the existing event with ``event.key`` to ``event``'s values.
+
+    An event that is gone (the user deleted it) stays gone: the result says so.
+    """
+
+    event: OwnEvent
+    fields: frozenset[OwnField] = field(default_factory=lambda: frozenset({"time"}))
+
+
+@dataclass(frozen=True)
+class RemoveOwn:
+    """Remove the event with ``key``; nothing happens if it is gone already."""
+
+    kind: OwnKind
+    key: str
+
+
+OwnWrite = PutOwn | UpdateOwn | RemoveOwn
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """The outcome of one write of a batch."""
+
+    key: str
+    #: The backend's id of the event or draft written (puts and creates).
+    remote_id: str = ""
+    #: For an update: the event was not there (deleted by the user).
+    missing: bool = False
+    #: Why this one write failed (an item error); empty when it succeeded.
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def write_key(write: OwnWrite) -> str:
+    return write.key if isinstance(write, RemoveOwn) else write.event.key
 
 
 class Calendar(Protocol):
-    """Where interviews are read and follow-up calls are written."""
+    """Where interviews are read and the service's own events are written."""
 
     def changes(self, checkpoint: str | None) -> EventChanges:
         """Events changed since ``checkpoint`` (None: everything).
 
-        The service's own call events are included, marked with ``own_key``,
-        so the user's edits to them (moved, deleted, ``#decided``) are seen.
+        The service's own events are included, marked with ``own``, so the
+        user's edits to them (moved, deleted, ``#decided``) are seen.
         """
         ...
 
-    def put_call(self, call: CallEvent) -> str:
-        """Create the call event unless one with ``call.key`` exists; return its id.
+    def write_own(self, writes: Sequence[OwnWrite]) -> list[WriteResult]:
+        """Apply ``writes`` in order; one result per write, in the same order.
 
-        Idempotent: a second put with the same key changes nothing and returns
-        the id of the existing event, even if the user has since moved it.
+        Each write is idempotent by its key: a put whose key exists returns the
+        existing event's id, even if the user has since moved it. Raises
+        ``BackendError`` when the calendar failed as a whole; some writes may
+        have happened, and repeating them with the same keys is safe.
         """
-        ...
-
-    def remove_call(self, key: str) -> None:
-        """Remove the call event with ``key``; nothing happens if it is gone."""
         ...
 
 
 class DraftStore(Protocol):
     """Where thank-you notes are left as drafts. It never sends."""
 
-    def create_draft(self, key: str, message: EmailMessage) -> str:
-        """Store ``message`` as a draft unless a draft with ``key`` exists; return its id.
+    def create_drafts(self, drafts: Sequence[tuple[str, EmailMessage]]) -> list[WriteResult]:
+        """Store each (key, message) as a draft unless a draft with that key exists.
 
-        The message carries the key in its ``X-Interview-Followup-Key`` header.
+        One result per draft, in order, carrying the draft's id. Each message
+        carries its key in the ``X-Interview-Followup-Key`` header. Raises
+        ``BackendError`` when the store failed as a whole.
         """
         ...
 

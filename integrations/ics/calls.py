@@ -14,15 +14,35 @@ from zoneinfo import ZoneInfo
 import icalendar
 from icalendar.prop import vText
 
-from daemon.domain.ports import CallEvent
+from daemon.domain.model import OwnKind, OwnTag
+from daemon.domain.ports import OwnEvent
 
 CALL_UID_SUFFIX = "@interview-followup"
 KEY_PROPERTY = "X-INTERVIEW-FOLLOWUP-KEY"
+#: The kind of own event (``call``, ``debrief``, ...). Files written before kinds
+#: existed have none: their own events are all calls.
+KIND_PROPERTY = "X-INTERVIEW-FOLLOWUP-KIND"
 PRODID = "-//interview-followup//follow-up calls//EN"
 
 
 def call_uid(key: str) -> str:
     return key + CALL_UID_SUFFIX
+
+
+def own_tag_of(uid: str, key_property: str | None, kind_property: str | None) -> OwnTag | None:
+    """The tag of an own event with these properties, or None if it is not one of ours.
+
+    A kind this version does not know (written by a newer one) is not ours to
+    interpret: None, so the event is neither read as an interview nor touched.
+    """
+    key = key_of(uid, key_property)
+    if key is None:
+        return None
+    try:
+        kind = OwnKind((kind_property or OwnKind.CALL.value).strip())
+    except ValueError:
+        return None
+    return OwnTag(kind, key)
 
 
 def key_of(uid: str, key_property: str | None) -> str | None:

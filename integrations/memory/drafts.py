@@ -8,11 +8,12 @@ send mail: "sending" only moves a draft to a list, as the user's client would.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from email.message import EmailMessage
 
 from daemon.compose.mime import check_draft_key, message_bytes, parse_message, stored_keys
 from daemon.domain.errors import BackendError
+from daemon.domain.ports import WriteResult
 
 
 class MemoryDraftStore:
@@ -32,20 +33,24 @@ class MemoryDraftStore:
 
     # --- the port ---------------------------------------------------------
 
-    def create_draft(self, key: str, message: EmailMessage) -> str:
+    def create_drafts(self, drafts: Sequence[tuple[str, EmailMessage]]) -> list[WriteResult]:
         self._check_up()
-        check_draft_key(key, message)
-        existing = self._find(key)
-        if existing is not None:
-            return existing
-        draft_id = f"draft-{self._next_id}"
-        self._next_id += 1
-        self._drafts[draft_id] = message_bytes(message)
-        self.writes += 1
+        results = []
+        for key, message in drafts:
+            check_draft_key(key, message)
+            existing = self._find(key)
+            if existing is not None:
+                results.append(WriteResult(key, existing))
+                continue
+            draft_id = f"draft-{self._next_id}"
+            self._next_id += 1
+            self._drafts[draft_id] = message_bytes(message)
+            self.writes += 1
+            results.append(WriteResult(key, draft_id))
         if self.lose_next_response:
             self.lose_next_response = False
             raise BackendError("drafts server: connection lost before the answer arrived")
-        return draft_id
+        return results
 
     def present(self, keys: Iterable[str]) -> set[str]:
         self._check_up()
