@@ -1,50 +1,20 @@
-"""The composition root: the one place that picks adapters for the settings.
+"""The composition root: the engine for a configuration, with the backends it names.
 
-The core modules never import ``integrations``; only this module (and the CLI
-through it) does.
+Backends are opened through ``daemon.app.registry``, the only module that
+imports ``integrations``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from datetime import datetime
 
+from daemon.app.backends import Clock
 from daemon.app.config import default_state_path
+from daemon.app.registry import open_backends
 from daemon.compose.composer import Composer
-from daemon.domain.errors import ConfigError
-from daemon.domain.ports import Calendar, DraftStore
 from daemon.domain.settings import Settings
 from daemon.engine.cycle import CrashPoint, Engine
 from daemon.store.state import StateStore
-
-Clock = Callable[[], datetime]
-
-
-def build_calendar(settings: Settings, clock: Clock | None = None) -> Calendar:
-    """``clock`` moves what the calendar takes as "now" (its recurrence window) for ``--now``."""
-    match settings.calendar.backend:
-        case "ics":
-            from integrations.ics import IcsCalendar
-
-            return IcsCalendar(
-                settings.calendar.path,
-                settings.calendar.calls_path,
-                default_tz=settings.profile.timezone,
-                now=clock,
-            )
-    raise ConfigError([f"calendar.backend: unknown backend {settings.calendar.backend!r}"])
-
-
-def build_draft_store(settings: Settings) -> DraftStore:
-    match settings.drafts.backend:
-        case "maildir":
-            from integrations.maildir import MaildirDraftStore
-
-            if settings.drafts.path is None:
-                raise ConfigError(["drafts.path: required"])
-            return MaildirDraftStore(settings.drafts.path)
-    raise ConfigError([f"drafts.backend: unknown backend {settings.drafts.backend!r}"])
 
 
 def open_state(settings: Settings) -> StateStore:
@@ -57,10 +27,12 @@ def build_engine(
     crash_point: CrashPoint | None = None,
     clock: Clock | None = None,
 ) -> Engine:
+    """``clock`` moves what the backends take as "now" (a calendar's window) for ``--now``."""
+    backends = open_backends(settings, clock, store.path.parent if store.path else None)
     engine = Engine(
         settings=settings,
-        calendar=build_calendar(settings, clock),
-        draft_store=build_draft_store(settings),
+        calendar=backends.calendar,
+        draft_store=backends.draft_store,
         store=store,
         composer=Composer(settings.templates_dir),
     )

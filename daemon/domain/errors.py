@@ -27,3 +27,15 @@ class BackendError(FollowupError):
 
 class ItemError(FollowupError):
     """One item (event, draft, call) could not be handled; the rest go on."""
+
+
+class NeedsUserError(BackendError):
+    """A backend cannot go on until the user acts (authorization revoked or expired, ...).
+
+    Retrying cannot help: the service stays up, makes no calls to that backend,
+    and says ``what_to_do`` where the user looks, until the cause is fixed.
+    """
+
+    def __init__(self, message: str, what_to_do: str) -> None:
+        super().__init__(message)
+        self.what_to_do = what_to_do

@@ -5,9 +5,12 @@ Defaults here are the product's defaults (DESIGN.md, "Defaults that matter").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
 
 DEFAULT_PATTERNS: tuple[str, ...] = (
@@ -34,18 +37,15 @@ class Profile:
 
 
 @dataclass(frozen=True)
-class CalendarSettings:
-    backend: str = "ics"
-    #: A local file path or an http(s) URL.
-    path: str = ""
-    #: Local .ics file where follow-up calls are written.
-    calls_path: Path | None = None
+class BackendChoice:
+    """The backend a port uses, and its own settings as that backend declared them.
 
+    What the options mean is the backend's business (``daemon.app.backends``):
+    the core only hands them back to it.
+    """
 
-@dataclass(frozen=True)
-class DraftSettings:
-    backend: str = "maildir"
-    path: Path | None = None
+    backend: str
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,12 @@ class ServiceSettings:
 @dataclass(frozen=True)
 class Settings:
     profile: Profile = field(default_factory=Profile)
-    calendar: CalendarSettings = field(default_factory=CalendarSettings)
-    drafts: DraftSettings = field(default_factory=DraftSettings)
+    calendar: BackendChoice = field(default_factory=lambda: BackendChoice("ics"))
+    drafts: BackendChoice = field(default_factory=lambda: BackendChoice("maildir"))
+    #: The settings of providers that several backends share (``[google]``), by name.
+    providers: Mapping[str, Mapping[str, Any]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     state: StateSettings = field(default_factory=StateSettings)
     interviews: InterviewSettings = field(default_factory=InterviewSettings)
     followup: FollowupSettings = field(default_factory=FollowupSettings)

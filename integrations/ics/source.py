@@ -21,14 +21,10 @@ from pathlib import Path
 
 from daemon import __version__
 from daemon.domain.errors import BackendError
+from integrations.ics.urls import SCHEMES, is_url
 
-_SCHEMES = ("http", "https", "webcal", "webcals")
 _CHUNK = 64 * 1024
 _ANY_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"]+")
-
-
-def is_url(location: str) -> bool:
-    return location.split(":", 1)[0].strip().lower() in _SCHEMES and "://" in location
 
 
 def describe(location: str | Path) -> str:
@@ -100,7 +96,7 @@ def fetch_url(url: str, max_bytes: int, timeout: float) -> bytes:
 def _http_url(url: str) -> str:
     parts = urllib.parse.urlsplit(url)  # ValueError for a malformed host
     scheme = parts.scheme.lower()
-    if scheme not in _SCHEMES:
+    if scheme not in SCHEMES:
         raise BackendError(f"{describe(url)}: only http, https and webcal URLs are read")
     # webcal:// is a subscription hint that calendar apps resolve to https.
     if scheme in ("webcal", "webcals"):
