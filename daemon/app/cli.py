@@ -30,8 +30,10 @@ from daemon.app.config import find_config, load_settings, starter_config
 from daemon.app.status import application_statuses, draft_summary
 from daemon.app.wiring import build_engine, open_state
 from daemon.domain.errors import BackendError, ConfigError, FollowupError
+from daemon.domain.ports import Port
 from daemon.domain.settings import Settings
-from daemon.planning.actions import CreateCall, CreateDraft, RecordInterview, describe
+from daemon.engine.cycle import CycleReport
+from daemon.planning.actions import CreateDraft, PutOwnEvent
 from daemon.reading.interviews import application_key
 
 log = logging.getLogger("followup")
@@ -92,12 +94,13 @@ def _clock(now_text: str | None, now: datetime) -> Callable[[], datetime] | None
     return (lambda: now) if now_text is not None else None
 
 
-def _report_problems(problems: list[str]) -> None:
+def _report_problems(report: CycleReport) -> None:
     """Item problems are warnings; a calendar or mailbox that failed is an error, exit 1."""
-    failed = [p for p in problems if p.startswith(("calendar:", "drafts:"))]
-    for problem in problems:
-        click.echo(f"{'error' if problem in failed else 'warning'}: {problem}", err=True)
-    if failed:
+    failed = {f"{port.value}:" for port in report.failed}
+    for problem in report.problems:
+        is_error = problem.split(" ", 1)[0] in failed
+        click.echo(f"{'error' if is_error else 'warning'}: {problem}", err=True)
+    if report.failed:
         sys.exit(1)
 
 
@@ -177,17 +180,17 @@ def once(obj: Context, now_text: str | None, dry_run: bool) -> None:
             store.close()
     if dry_run:
         for action in report.planned:
-            if not isinstance(action, RecordInterview):
-                click.echo(describe(action))
+            if action.shown:
+                click.echo(action.describe())
         if not report.planned:
             click.echo("nothing to do")
-    elif not any(p.startswith("calendar:") for p in report.problems):
+    elif Port.CALENDAR not in report.failed:
         click.echo(
             f"{report.drafts_created} drafts created ({report.late_drafts} late), "
             f"{report.calls_created} calls scheduled, {report.calls_removed} calls removed, "
             f"{report.drafts_gone} drafts sent or discarded"
         )
-    _report_problems(report.problems)
+    _report_problems(report)
 
 
 @cli.command()
@@ -244,7 +247,7 @@ def status(obj: Context, now_text: str | None, as_json: bool) -> None:
         store = open_state(settings)
         try:
             statuses = application_statuses(store, now)
-            quarantined = store.quarantined()
+            quarantined = store.quarantine.entries()
         finally:
             store.close()
     if as_json:
@@ -299,7 +302,7 @@ def decide(obj: Context, company: str, outcome: str, now_text: str | None) -> No
     click.echo(
         f"{companies[key]}: decided ({outcome}); {report.calls_removed} future calls removed"
     )
-    _report_problems(report.problems)
+    _report_problems(report)
 
 
 @cli.command()
@@ -317,7 +320,7 @@ def preview(obj: Context, now_text: str | None) -> None:
         finally:
             store.close()
         if any(p.startswith("calendar:") for p in report.problems):
-            _report_problems(report.problems)  # exits 1: there is nothing to preview
+            _report_problems(report)  # exits 1: there is nothing to preview
         composer, interviews = engine.composer, report.interviews
         shown = 0
         for action in report.planned:
@@ -332,16 +335,19 @@ def preview(obj: Context, now_text: str | None) -> None:
                 click.echo(f"=== draft to {action.person.name} <{action.person.email}>")
                 click.echo(f"Subject: {subject}\n\n{body}\n")
                 shown += 1
-            elif isinstance(action, CreateCall):
-                title, description = composer.compose_call(
-                    interviews[action.interview_uid], action.person, settings.profile
+            elif isinstance(action, PutOwnEvent):
+                text = composer.compose_own(
+                    action.kind, interviews[action.interview_uid], action.person, settings.profile
                 )
                 local = action.start.astimezone(settings.profile.timezone)
-                click.echo(f"=== call {local:%a %Y-%m-%d %H:%M %Z}: {title}\n{description}\n")
+                click.echo(
+                    f"=== {action.kind} {local:%a %Y-%m-%d %H:%M %Z}: {text.title}\n"
+                    f"{text.description}\n"
+                )
                 shown += 1
         if not shown:
             click.echo("nothing would be created now")
-    _report_problems(report.problems)
+    _report_problems(report)
 
 
 def main(args: list[str] | None = None) -> None:

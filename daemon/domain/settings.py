@@ -84,9 +84,7 @@ class Settings:
     calendar: BackendChoice = field(default_factory=lambda: BackendChoice("ics"))
     drafts: BackendChoice = field(default_factory=lambda: BackendChoice("maildir"))
     #: The settings of providers that several backends share (``[google]``), by name.
-    providers: Mapping[str, Mapping[str, Any]] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    providers: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
     state: StateSettings = field(default_factory=StateSettings)
     interviews: InterviewSettings = field(default_factory=InterviewSettings)
     followup: FollowupSettings = field(default_factory=FollowupSettings)
