@@ -16,6 +16,8 @@ NOTE_DEADLINE = timedelta(hours=24)
 
 
 def plan_drafts(context: ApplicationContext) -> Sequence[Action]:
+    if context.decided:
+        return []  # a decision before the notes were due: no thanks to write
     settings, now, state = context.settings, context.now, context.state
     grace = timedelta(minutes=settings.interviews.grace_minutes)
     actions: list[Action] = []

@@ -148,15 +148,17 @@ def plan(
             now=now,
             settings=settings,
         )
+        # A removal that was under way when the service stopped is finished first.
+        planned: list[Action] = [
+            RemoveOwnEvent(r.kind, r.key, "finishing an interrupted removal")
+            for r in by_application.get(application, [])
+            if r.status is OwnStatus.REMOVING
+        ]
         try:
-            # A removal that was under way when the service stopped is finished first.
-            actions.extend(
-                RemoveOwnEvent(r.kind, r.key, "finishing an interrupted removal")
-                for r in by_application.get(application, [])
-                if r.status is OwnStatus.REMOVING
-            )
             for rule in RULES:
-                actions.extend(rule(context))
+                planned.extend(rule(context))
+            # All of an application's plan, or (on odd data) none of it.
+            actions.extend(planned)
         except (ValueError, OverflowError) as error:
             # One application's odd data (a hear-back date in the year 9999)
             # never stops the others.
