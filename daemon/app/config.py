@@ -336,16 +336,12 @@ def parse_settings(
 
     sections: dict[str, dict[str, Any]] = {}
     for name, spec in SECTIONS.items():
-        sections[name], by_table[name], _ = _check_table(
-            f"{name}.", table_of(name), spec.keys, ctx
-        )
+        sections[name], by_table[name], _ = _check_table(f"{name}.", table_of(name), spec.keys, ctx)
 
     choices: dict[str, BackendChoice] = {}
     used: set[str] = set()
     for port in Port:
-        choice, provider_name, by_table[port.value] = _port_section(
-            port, table_of(port.value), ctx
-        )
+        choice, provider_name, by_table[port.value] = _port_section(port, table_of(port.value), ctx)
         if choice is not None:
             choices[port.value] = choice
         if provider_name is not None:

@@ -15,6 +15,7 @@ in this cycle; the cycle itself returns a report either way.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -51,6 +52,8 @@ from daemon.planning.actions import (
     StateAction,
 )
 from daemon.planning.planner import Unreadable, interviews_after, plan
+from daemon.planning.wake import next_wake
+from daemon.store.codec import from_utc_text, to_utc_text
 from daemon.store.ledger import DraftIntent, OwnIntent
 from daemon.store.records import DraftStatus, ItemRef, OwnStatus
 from daemon.store.state import StateStore
@@ -59,6 +62,9 @@ log = logging.getLogger(__name__)
 
 #: A hook called at named points of a cycle; tests use it to crash on purpose.
 CrashPoint = Callable[[str], None]
+
+#: The checkpoint holding when the last plan can next change by itself (and for which settings).
+WAKE = "plan.wake"
 
 #: Quarantine scopes that a cycle re-examines as a whole: what is not bad this time is fine.
 _RECHECKED_SCOPES = ("event", "application", "calendar")
@@ -79,6 +85,8 @@ class CycleReport:
     failed: set[Port] = field(default_factory=set)
     #: The interviews the plan speaks of, as they stand after it (uid -> interview).
     interviews: dict[str, Interview] = field(default_factory=dict)
+    #: Nothing had changed and nothing was due: the cycle planned nothing.
+    idle: bool = False
 
     @property
     def calls_created(self) -> int:
@@ -144,6 +152,11 @@ class Engine:
             if not dry_run:
                 self._watch_drafts(now, report)
             return report
+        if not dry_run and self._idle(changes, stored, now):
+            # Nothing changed and nothing is due: only the drafts are watched.
+            report.idle = True
+            self._watch_drafts(now, report)
+            return report
 
         unreadable = Unreadable(
             tuple(s.event for s in changes.skipped if s.event is not None),
@@ -202,6 +215,11 @@ class Engine:
                     self.store.events.apply(changes.events, changes.removed)
                 self.store.set_checkpoint("calendar", changes.checkpoint)
             self._intend(drafts, writes, now)
+            # Read back inside the transaction: the user's moves are recorded by now.
+            wake = next_wake(
+                report.interviews.values(), self.store.ledger.own(), actions, now, self.settings
+            )
+            self.store.set_checkpoint(WAKE, f"{to_utc_text(wake)} {self._settings_digest()}")
         self.crash_point("after-record")
 
         draft_results = self._create_drafts(drafts, report)
@@ -210,6 +228,31 @@ class Engine:
             self._record_drafts(draft_results, now, report)
             self._record_calendar(calendar_results, now, report)
         return report
+
+    def _idle(self, changes: EventChanges, stored: str | None, now: datetime) -> bool:
+        """Whether this cycle can plan nothing: the calendar is as it was, nothing is due.
+
+        That is: the listing says nothing changed since the last plan, that plan
+        was made with these settings, its wake-up moment has not come, and no
+        write is unfinished or waiting in the quarantine to be tried again.
+        """
+        if changes.complete:
+            unchanged = stored is not None and changes.checkpoint == stored
+        else:
+            unchanged = not changes.events and not changes.removed
+        if not unchanged or changes.skipped:
+            return False
+        value = self.store.checkpoint(WAKE)
+        if value is None:
+            return False
+        wake_text, _, digest = value.partition(" ")
+        if digest != self._settings_digest() or now >= from_utc_text(wake_text):
+            return False
+        return not self.store.unfinished_work()
+
+    def _settings_digest(self) -> str:
+        # Settings are frozen dataclasses of plain values: their repr is stable.
+        return hashlib.sha256(repr(self.settings).encode("utf-8")).hexdigest()[:16]
 
     def _listing(self, changes: EventChanges, stored: str | None) -> _Listing:
         """The whole calendar as it is now, from a complete or an incremental listing.

@@ -133,6 +133,17 @@ class StateStore:
             for row in self._db.execute("SELECT key, company FROM applications")
         }
 
+    def unfinished_work(self) -> bool:
+        """Whether a write is pending, a removal under way, or anything quarantined."""
+        db = self._db
+        return bool(
+            db.execute("SELECT 1 FROM drafts WHERE status = 'pending' LIMIT 1").fetchone()
+            or db.execute(
+                "SELECT 1 FROM own_events WHERE status IN ('pending', 'removing') LIMIT 1"
+            ).fetchone()
+            or db.execute("SELECT 1 FROM quarantine LIMIT 1").fetchone()
+        )
+
     def checkpoint(self, name: str) -> str | None:
         row = self._db.execute("SELECT value FROM checkpoints WHERE name = ?", (name,)).fetchone()
         return None if row is None else str(row["value"])
@@ -189,6 +200,8 @@ class StateStore:
             "ON CONFLICT(application) DO NOTHING",
             (application, outcome, source, to_utc_text(now)),
         )
+        # A decision changes the plan without any calendar change: the next cycle plans.
+        self._db.execute("DELETE FROM checkpoints WHERE name LIKE 'plan.%'")
 
     def set_checkpoint(self, name: str, value: str) -> None:
         self._db.execute(
