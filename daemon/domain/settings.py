@@ -13,6 +13,8 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from daemon.domain.weekdays import SHORT
+
 DEFAULT_PATTERNS: tuple[str, ...] = (
     "interview",
     "phone screen",
@@ -23,7 +25,7 @@ DEFAULT_PATTERNS: tuple[str, ...] = (
 )
 
 #: Weekday names as written in the config, in ``date.weekday()`` order.
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS: tuple[str, ...] = SHORT
 
 
 @dataclass(frozen=True)

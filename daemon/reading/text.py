@@ -179,3 +179,8 @@ def _hidden_address(link: Tag) -> str:
     if not address or address.casefold() in link.get_text().casefold():
         return ""
     return f" <{address}>"
+
+
+def name_key(name: str) -> str:
+    """How names compare: case and spacing do not tell two people apart."""
+    return " ".join(name.casefold().split())
