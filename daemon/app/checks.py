@@ -17,11 +17,11 @@ from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from daemon.domain.emails import AddressError, parse_address
 from daemon.domain.settings import WEEKDAYS
 from daemon.domain.weekdays import FULL, weekday_number
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_EMAIL = re.compile(r'^[^@\s<>,;:"()\[\]]+@(?:[^@\s<>,;:"()\[\].]+\.)+[^@\s<>,;:"()\[\].]+$')
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -80,10 +80,15 @@ def text(value: object, ctx: CheckContext) -> str:
 
 
 def email(value: object, ctx: CheckContext) -> str:
+    # The grammar drafts are built with (daemon.domain.emails): an address accepted here
+    # is one every draft from or to it can carry.
     address = line(value, ctx)
-    if not _EMAIL.match(address):
-        raise Invalid(f"expected an email address like you@example.com (got {show(value)})")
-    return address
+    try:
+        return str(parse_address(address))
+    except AddressError as exc:
+        raise Invalid(
+            f"expected an email address like you@example.com; {exc.reason} (got {show(value)})"
+        ) from exc
 
 
 def find_zone(name: str) -> ZoneInfo | None:

@@ -300,7 +300,8 @@ call_time = "25:00"
     assert problems(tmp_path, text, environ) == [
         "profile.timezone: unknown time zone 'Mars/Olympus' (expected an IANA name like"
         " Europe/Berlin)",
-        "profile.email: expected an email address like you@example.com (got 'not an address')",
+        "profile.email: expected an email address like you@example.com; it contains a space"
+        " (got 'not an address')",
         "calendar.backend: expected one of: ics (got 'google')",
         "drafts.pth: unknown key (did you mean path?)",
         "drafts.path: required by backend 'maildir' (a local Maildir folder)",
