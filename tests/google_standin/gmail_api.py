@@ -356,7 +356,7 @@ def _message_view(
 
 # ---- the search language ------------------------------------------------------------------
 
-_TERM = re.compile(r'(-?)(?:([A-Za-z]+):)?("(?:[^"]*)"|\S+)')
+_TERM = re.compile(r'(-?)(?:([A-Za-z0-9]+):)?("(?:[^"]*)"|\S+)')
 _FOLDERS = {
     "sent": "SENT",
     "draft": "DRAFT",
