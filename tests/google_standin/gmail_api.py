@@ -225,6 +225,7 @@ class GmailService:
             if page is None or page.key != what:
                 raise bad_request("Invalid pageToken", reason="invalidArgument")
             return self._serve(page)
+        candidates: list[tuple[StoredDraft | None, StoredMessage]]
         if what == "drafts":
             candidates = [(d, self.messages[d.message_id]) for d in self.drafts.values()]
         else:

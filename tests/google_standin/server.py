@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
-from . import discovery
+from . import discovery, fields
 from .calendar_api import CalendarService, merge_patch, web_ui_html
 from .errors import ApiError, OAuthError
 from .faults import TOKEN_METHOD_ID, Faults, Kind, LoggedRequest, RequestLog
@@ -208,7 +208,7 @@ class GoogleStandIn:
 
         scopes = list(scopes)
         access, refresh = self.issue_token(scopes)
-        return Credentials(
+        return Credentials(  # type: ignore[no-untyped-call]
             token=access,
             refresh_token=refresh,
             token_uri=self.token_uri,
@@ -512,19 +512,20 @@ class GoogleStandIn:
                 raise _Drop
             if fault.kind is Kind.SLOW and not fault.after_acting:
                 self._stopping.wait(fault.seconds)
+        failure: ApiError | None = None
         try:
             with self.lock:
                 token = self.tokens.authorize(method, headers.get("Authorization"))
                 if body is _INVALID_JSON:
                     raise ApiError(400, "Invalid JSON payload received.", "parseError")
                 values = discovery.check_query(method, query)
+                if "fields" in values:
+                    fields.parse(values["fields"])
                 discovery.check_body(method, body)
                 service = self.calendar if method.api == "calendar" else self.gmail
                 status, answer = service.handle(method.id, path_params, values, body, token.scopes)
         except ApiError as error:
             status, answer, failure = error.code, error.body(), error
-        else:
-            failure = None
         # The connection breaks after the server acted, whatever the outcome was.
         if fault is not None and fault.kind is Kind.DROP_AFTER:
             raise _Drop
@@ -535,6 +536,8 @@ class GoogleStandIn:
         entry.status, entry.response = status, answer
         if answer is None:
             return status, {}, b""
+        if "fields" in query:
+            answer = fields.apply(answer, fields.parse(query["fields"][0]))
         return (
             status,
             {"Content-Type": "application/json; charset=UTF-8"},

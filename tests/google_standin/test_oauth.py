@@ -50,7 +50,7 @@ def test_refreshing_directly_against_the_token_endpoint(google_standin: GoogleSt
     from google.auth.transport.requests import Request
 
     _, refresh = google_standin.issue_token([CALENDAR_EVENTS_OWNED, GMAIL_COMPOSE])
-    creds = Credentials(
+    creds = Credentials(  # type: ignore[no-untyped-call]
         token=None,
         refresh_token=refresh,
         token_uri=google_standin.token_uri,
@@ -58,7 +58,7 @@ def test_refreshing_directly_against_the_token_endpoint(google_standin: GoogleSt
         client_secret=google_standin.client_secret,
         scopes=[CALENDAR_EVENTS_OWNED],
     )
-    creds.refresh(Request())
+    creds.refresh(Request())  # type: ignore[no-untyped-call]
     assert creds.valid and creds.expiry is not None
     assert creds.granted_scopes == [CALENDAR_EVENTS_OWNED]
 

@@ -169,3 +169,20 @@ def test_unimplemented_methods_say_so(google_standin: GoogleStandIn) -> None:
     )
     assert status == 501
     assert "stand-in" in answer["error"]["message"]
+
+
+def test_fields_trims_the_answer(google_standin: GoogleStandIn, calendar: Any) -> None:
+    calendar.insert(calendarId="primary", body=body("trim00001", description="Notes")).execute()
+    page = calendar.list(
+        calendarId="primary", fields="items(id,start/dateTime),nextSyncToken"
+    ).execute()
+    assert set(page) == {"items", "nextSyncToken"}
+    assert page["items"] == [
+        {"id": "trim00001", "start": {"dateTime": "2026-12-01T10:00:00+01:00"}}
+    ]
+
+
+def test_a_broken_fields_selector_is_a_400(calendar: Any) -> None:
+    with pytest.raises(HttpError) as refused:
+        calendar.list(calendarId="primary", fields="items(id").execute()
+    assert refused.value.status_code == 400
