@@ -89,7 +89,7 @@ def interpret(
     if decided is None and DECIDED_TAG.search(event.title):
         decided = Decision(outcome="other")
     return Interview(
-        uid=event.uid,
+        id=event.id,
         title=title,
         start=event.start,
         end=event.end,
