@@ -39,7 +39,11 @@ all, when aware datetimes compare equal across zones? Because they do not
 always: by PEP 495 a time in a repeated or skipped hour (02:30 on the night
 clocks go back or forward) never equals its UTC copy, so an interview at such
 a time would differ from its stored copy on every poll. Kept in its zone it
-compares wall clock to wall clock and is equal. The limit: a time in a zone
+compares wall clock to wall clock and is equal, so the planner's
+``record.interview != interview`` holds only for a real change. (The core
+reads these times only through ``astimezone(profile zone)``; the zone kept
+changes no result, only equality and the ``.ics`` writer's choice of TZID.)
+The limit: a time in a zone
 that has no IANA key (the ``dateutil`` zones icalendar builds from a custom
 VTIMEZONE) still reads back in UTC and so, in those few hours only, differs
 from a freshly read copy. Unknown zone keys (a tz database that lost one)
