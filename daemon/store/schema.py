@@ -11,9 +11,7 @@ refused rather than misread.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,31 +25,6 @@ APPLICATION_ID = 0x49467570
 #: A migration is SQL (statements without semicolons in literals) or a function
 #: that does what SQL cannot, inside the same transaction.
 Migration = str | Callable[[sqlite3.Connection], None]
-
-_OCCURRENCE = re.compile(
-    r"^(?P<series>.+)#(?P<occurrence>\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}Z)?)$"
-)
-
-
-def _structured_ids(db: sqlite3.Connection) -> None:
-    """Version 3: interviews carry their id as (series, occurrence), decisions their note.
-
-    Older rows stored the id only as text (``UID#<original start>``); the text form
-    is unchanged, so every key derived from it stays the same.
-    """
-    rows = db.execute("SELECT uid, data FROM interviews").fetchall()
-    for uid, data in rows:
-        match = _OCCURRENCE.match(uid)
-        series, occurrence = (match["series"], match["occurrence"]) if match else (uid, "")
-        value = json.loads(data)
-        value["id"] = {"series": series, "occurrence": occurrence}
-        if value.get("decided"):
-            value["decided"].setdefault("note", "")
-        db.execute(
-            "UPDATE interviews SET data = ? WHERE uid = ?",
-            (json.dumps(value, ensure_ascii=False, sort_keys=True), uid),
-        )
-
 
 MIGRATIONS: tuple[Migration, ...] = (
     # 1: the first schema.
@@ -177,7 +150,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     DELETE FROM events;
     DELETE FROM checkpoints WHERE name = 'calendar';
     """,
-    _structured_ids,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

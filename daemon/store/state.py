@@ -107,6 +107,7 @@ class StateStore:
         records = []
         for row in self._db.execute("SELECT * FROM interviews ORDER BY start, uid"):
             interview = interview_from_json(
+                uid=row["uid"],
                 application=row["application"],
                 start=row["start"],
                 end=row["end"],
@@ -175,15 +176,19 @@ class StateStore:
         # follow their interview into its application.
         self.ledger.follow_interview(interview.uid, interview.application)
         db.execute("DELETE FROM people WHERE interview_uid = ?", (interview.uid,))
-        db.executemany(
-            "INSERT INTO people(interview_uid, position, name, email, title, phone, address, "
-            "role, met, topics) VALUES (:uid, :position, :name, :email, :title, :phone, "
-            ":address, :role, :met, :topics)",
-            [
-                {"uid": interview.uid, "position": position, **person_row(person)}
-                for position, person in enumerate(interview.people)
-            ],
-        )
+        rows = [
+            {"interview_uid": interview.uid, "position": position, **person_row(person)}
+            for position, person in enumerate(interview.people)
+        ]
+        if rows:
+            # The columns are the person's fields: one added to Person without a
+            # migration fails here loudly instead of being dropped.
+            columns = list(rows[0])
+            db.executemany(
+                f"INSERT INTO people({', '.join(columns)}) "  # noqa: S608 - names from the dataclass
+                f"VALUES ({', '.join(':' + c for c in columns)})",
+                rows,
+            )
 
     def mark_interview_removed(self, uid: str) -> None:
         self._db.execute("UPDATE interviews SET active = 0 WHERE uid = ?", (uid,))
