@@ -101,9 +101,9 @@ def test_every_interview_the_parser_produces_round_trips_through_the_state_store
         store = StateStore.open(Path(directory) / "state.sqlite3")
         try:
             store.record_interview(interview, datetime(2026, 12, 1, tzinfo=UTC))
-            store.replace_events([ev])
+            store.events.replace([ev])
             assert [record.interview for record in store.interviews()] == [interview]
-            assert store.cached_events() == [ev]
+            assert store.events.events() == [ev]
         finally:
             store.close()
 
