@@ -1,4 +1,4 @@
-"""Idle cycles: an unchanged calendar with nothing due plans nothing, and never misses what is due."""
+"""Idle cycles: an unchanged calendar with nothing due plans nothing, and misses nothing due."""
 
 from __future__ import annotations
 
