@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_NOW ?= 2026-11-25T12:00:00-05:00
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	.ci/system-deps
 	$(PY) -m pytest -q
+
+## stress: the engine state machine with many more histories than the suite draws
+stress: $(STAMP)
+	FOLLOWUP_STRESS_EXAMPLES=1000 $(PY) -m pytest -q tests/unit/test_engine_state_machine.py
 
 ## lint: ruff and mypy (strict on daemon/)
 lint: $(STAMP)

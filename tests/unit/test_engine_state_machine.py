@@ -7,11 +7,12 @@ transport loses an answer after the write happened. After any such history and
 one clean cycle the calendar and the mailbox hold exactly what the rules call
 for: no draft or call twice, none missing, none after a decision.
 
-``make stress`` runs it with many more examples (``HYPOTHESIS_PROFILE=stress``).
+``make stress`` runs it with many more and longer histories.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -281,10 +282,13 @@ class EngineMachine(RuleBasedStateMachine):
                 assert day > hear_back_day(anchor, self.settings), (first, anchor)
 
 
+#: ``make stress`` draws many more histories than the suite.
+EXAMPLES = int(os.environ.get("FOLLOWUP_STRESS_EXAMPLES", "40"))
+
 TestEngineMachine = EngineMachine.TestCase
 TestEngineMachine.settings = settings(
-    max_examples=40,
-    stateful_step_count=30,
+    max_examples=EXAMPLES,
+    stateful_step_count=30 if EXAMPLES <= 40 else 60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

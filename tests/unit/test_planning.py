@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from daemon.domain.model import EventId, OwnKind, PartStat
@@ -430,3 +431,27 @@ def test_call_numbers_are_never_reused(settings):
     world.add(make_event("other", "Dentist", at("2026-11-30 08:00")))
     (again,) = calls_of(world.step(at("2026-12-01 17:00")))
     assert again.key != first.key and again.series == "panel-1"
+
+
+def test_a_whole_unreadable_series_keeps_every_occurrence_and_its_call(settings):
+    """Bug: a broken series was reported under its UID, its occurrences stored as UID#...,
+    so every occurrence read as deleted and their calls were removed."""
+    world = World(settings)
+    weekly = panel()
+    occurrence = replace(weekly, id=EventId("weekly@acme", "2026-12-01T09:00:00Z"))
+    world.add(occurrence)
+    world.step(at("2026-12-01 15:00"))
+    (call,) = world.live_calls()
+    del world.events[occurrence.uid]
+    actions = plan(
+        world.snapshot(),
+        list(world.events.values()),
+        at("2026-12-02 09:00"),
+        settings,
+        unreadable=Unreadable((EventId("weekly@acme"),)),
+    )
+    assert not [a for a in actions if isinstance(a, MarkInterviewRemoved | RemoveOwnEvent)]
+    # The same listing without the series marked unreadable does read it as gone.
+    gone = plan(world.snapshot(), list(world.events.values()), at("2026-12-02 09:00"), settings)
+    assert MarkInterviewRemoved(occurrence.id) in gone
+    assert RemoveOwnEvent(OwnKind.CALL, call.key, "its interview left the calendar") in gone
