@@ -53,13 +53,19 @@ def authorize(
     secrets = client_secrets or options.get("client_secrets")
     if secrets is None:
         raise ConfigError(
-            ["google.client_secrets: give --client-secrets FILE (the OAuth client file"
-             " downloaded from Google Cloud) or set it in [google]"]
+            [
+                "google.client_secrets: give --client-secrets FILE (the OAuth client file"
+                " downloaded from Google Cloud) or set it in [google]"
+            ]
         )
     wanted = scopes_for(options, backends)
     if not wanted:
-        raise ConfigError(['no backend uses Google: set [calendar] backend = "google"'
-                           ' or [drafts] backend = "gmail" first'])
+        raise ConfigError(
+            [
+                'no backend uses Google: set [calendar] backend = "google"'
+                ' or [drafts] backend = "gmail" first'
+            ]
+        )
     # Google may grant fewer scopes than asked (the user can untick one); that is
     # reported below instead of failing inside oauthlib.
     os.environ.setdefault("OAUTHLIB_RELAX_TOKEN_SCOPE", "1")
@@ -82,7 +88,9 @@ def authorize(
                 prompt="consent",
             )
     except OAuth2Error as error:
-        raise BackendError(f"Google refused the authorization: {error.description or error}")
+        raise BackendError(
+            f"Google refused the authorization: {error.description or error}"
+        ) from None
     except (OSError, ValueError) as error:
         raise BackendError(f"Google authorization failed: {error}") from None
     credentials = flow.credentials

@@ -210,7 +210,9 @@ class GoogleCalendar:
                 event_id = None
             name = str(item.get("id", "?"))[:100]
             skipped.append(
-                Skipped(f"event {name} in calendar {calendar}", str(error), event_id, own_tag_of(item))
+                Skipped(
+                    f"event {name} in calendar {calendar}", str(error), event_id, own_tag_of(item)
+                )
             )
             return
         # An invitation on two of the configured calendars is one event.

@@ -62,7 +62,7 @@ def own_tag_of(item: dict[str, Any]) -> OwnTag | None:
     if not isinstance(key, str) or not key:
         return None
     try:
-        own_kind = OwnKind(kind)
+        own_kind = OwnKind(str(kind))
     except ValueError:
         # Written before kinds existed, or by a newer version: still ours, and a call
         # is the kind every version wrote.

@@ -71,7 +71,10 @@ class GuardedHttp(httplib2.Http):  # type: ignore[misc]
         self, conn: Any, request_uri: str, method: str, body: Any, headers: Any
     ) -> tuple[Any, bytes]:
         if method in _SAFE_METHODS:
-            return super()._conn_request(conn, request_uri, method, body, headers)
+            answer: tuple[Any, bytes] = super()._conn_request(
+                conn, request_uri, method, body, headers
+            )
+            return answer
         # A fresh connection: a write on a connection the server closed while idle
         # would fail without having reached it, and look like a lost answer.
         conn.close()
@@ -84,4 +87,5 @@ class GuardedHttp(httplib2.Http):  # type: ignore[misc]
             conn.close()
             raise
         response = httplib2.Response(raw)
-        return response, httplib2._decompressContent(response, content, self.limit_kwargs)
+        decoded: bytes = httplib2._decompressContent(response, content, self.limit_kwargs)
+        return response, decoded

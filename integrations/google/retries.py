@@ -76,7 +76,7 @@ class Backoff:
             return None
         exponential = min(self.cap, self.base * 2**attempt)
         # "Equal jitter": at least half the exponential wait, never in lockstep.
-        delay = exponential / 2 + self.random() * exponential / 2
+        delay: float = exponential / 2 + self.random() * exponential / 2
         if asked is not None:
             delay = max(delay, asked)
         if waited + delay > self.patience:
@@ -134,9 +134,7 @@ def execute(request: Any, what: str, backoff: Backoff, *, write: bool = False) -
         attempt += 1
 
 
-def retry_write(
-    attempt: Callable[[], Any], what: str, backoff: Backoff
-) -> Any:
+def retry_write(attempt: Callable[[], Any], what: str, backoff: Backoff) -> Any:
     """Run a keyed write again after ``Unanswered``: ``attempt`` must find its earlier self.
 
     ``attempt`` is the whole key path (insert with the key's id and read back on 409;

@@ -32,7 +32,7 @@ from integrations.google.retries import Backoff, execute, retry_write
 
 log = logging.getLogger(__name__)
 
-GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 (an address)
 #: Seconds to wait for an answer before the request counts as failed (and is retried
 #: if it was a read).
 DEFAULT_TIMEOUT = 30.0
@@ -192,8 +192,11 @@ class GoogleSession:
             raise needs_authorization(f"not connected yet (no token file at {path})")
         try:
             info = tokens.read_token(path)
-            credentials = Credentials.from_authorized_user_info(info)
+            credentials = Credentials.from_authorized_user_info(info)  # type: ignore[no-untyped-call]
         except (OSError, ValueError) as error:
             raise needs_authorization(f"the token file {path} cannot be used ({error})") from None
         # from_authorized_user_info always names Google's token endpoint.
-        return credentials.with_token_uri(self.options.token_uri(info.get("token_uri")))
+        moved: Credentials = credentials.with_token_uri(
+            self.options.token_uri(info.get("token_uri"))
+        )
+        return moved

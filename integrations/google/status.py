@@ -63,7 +63,7 @@ def _refreshes(data: dict[str, Any], options: Mapping[str, Any]) -> str:
     from integrations.google.session import GoogleOptions
 
     try:
-        credentials = Credentials.from_authorized_user_info(data)
+        credentials = Credentials.from_authorized_user_info(data)  # type: ignore[no-untyped-call]
         token_uri = GoogleOptions.of(options).token_uri(data.get("token_uri"))
         credentials = credentials.with_token_uri(token_uri)
         credentials.refresh(Request(GuardedHttp(timeout=_CHECK_TIMEOUT, token_uri=token_uri)))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 APP_DIR = "interview-followup"
-TOKEN_FILE = "google-token.json"
+TOKEN_FILE = "google-token.json"  # noqa: S105 (a file name)
 
 
 def default_token_path(environ: Mapping[str, str]) -> Path:
