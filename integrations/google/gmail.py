@@ -170,13 +170,10 @@ class GmailDraftStore:
                 return ids
 
     def _keys_of(self, draft_id: str) -> set[str]:
-        """The key header values of one draft (metadata only: no body is fetched)."""
-        request = (
-            self._session.client("gmail")
-            .users()
-            .drafts()
-            .get(userId=USER, id=draft_id, format="metadata", metadataHeaders=[KEY_HEADER])
-        )
+        """The key header values of one draft (its headers only: no body is fetched)."""
+        # drafts.get has no metadataHeaders filter (messages.get has): every header comes.
+        drafts = self._session.client("gmail").users().drafts()
+        request = drafts.get(userId=USER, id=draft_id, format="metadata")
         try:
             draft = self._session.read(request, f"reading draft {draft_id}")
         except HttpError as error:
