@@ -63,9 +63,7 @@ class Google:
         return GoogleSession(self.options(**changes), backoff=backoff, timeout=timeout)
 
     def calendar(self, session: GoogleSession | None = None, **changes: object) -> GoogleCalendar:
-        return GoogleCalendar(
-            session or self.session(**changes), timezone=ZONE, clock=lambda: NOW
-        )
+        return GoogleCalendar(session or self.session(**changes), timezone=ZONE, clock=lambda: NOW)
 
     def drafts(self, session: GoogleSession | None = None) -> GmailDraftStore:
         return GmailDraftStore(session or self.session(), DraftRecord(self.folder / FILE_NAME))

@@ -141,8 +141,13 @@ def test_a_deleted_instance_of_a_series_is_removed_by_its_occurrence(
     )
     calendar = google.calendar()
     first = calendar.changes(None)
-    second_id = [e for e in standin.calendar_service().events().instances(
-        calendarId="primary", eventId=series["id"]).execute()["items"]][1]["id"]
+    second_id = [
+        e
+        for e in standin.calendar_service()
+        .events()
+        .instances(calendarId="primary", eventId=series["id"])
+        .execute()["items"]
+    ][1]["id"]
 
     standin.ui_delete_event(second_id)
     later = calendar.changes(first.checkpoint)

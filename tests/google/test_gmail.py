@@ -1,4 +1,4 @@
-"""Gmail drafts: created once by key, watched with one list page, found again after a lost answer."""
+"""Gmail drafts: created once by key, watched with one list page, found again when lost."""
 
 from __future__ import annotations
 
