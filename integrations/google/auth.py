@@ -137,7 +137,11 @@ def _paste_back(flow: Any, ask: Callable[[str], str], say: Callable[[str], None]
         )
     # oauthlib insists on https for the answer; a loopback http redirect is what
     # Google uses for desktop apps (run_local_server does the same).
-    flow.fetch_token(authorization_response=pasted.replace("http://", "https://", 1))
+    # The client's id and secret go in the form, as Google's guide for installed apps
+    # shows them (requests-oauthlib would otherwise send them as HTTP Basic).
+    flow.fetch_token(
+        authorization_response=pasted.replace("http://", "https://", 1), include_client_id=True
+    )
 
 
 def _granted(flow: Any, wanted: list[str]) -> list[str]:

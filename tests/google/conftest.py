@@ -19,6 +19,21 @@ from integrations.google.tokens import save_token
 from tests.google_standin import CALENDAR_EVENTS_OWNED, GMAIL_COMPOSE, GoogleStandIn
 from tests.google_standin.server import _Handler, _Server
 
+
+def _cli_loads() -> bool:
+    try:
+        import daemon.app.cli  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+#: The engine is being moved to the new ports on main; until it compiles the CLI does
+#: not import, and the tests that run a command cannot pass.
+needs_engine = pytest.mark.xfail(
+    not _cli_loads(), reason="the engine on this main does not compile against the new ports yet"
+)
+
 #: "Now" for the stand-in and the adapters alike.
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 ZONE = ZoneInfo("Europe/Berlin")
