@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from daemon.domain.model import Attendee, CalendarEvent, PartStat
+from daemon.domain.model import Attendee, CalendarEvent, EventId, PartStat
 from daemon.domain.settings import Profile, Settings
 
 # In CI the property tests replay the same examples every run: a red build is
@@ -44,7 +44,7 @@ def make_event(
     **changes: object,
 ) -> CalendarEvent:
     event = CalendarEvent(
-        uid=uid,
+        id=EventId(uid),
         title=title,
         start=start,
         end=start + timedelta(minutes=minutes),

@@ -14,7 +14,6 @@ a configuration that does not use a backend never loads its libraries.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,15 +22,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from daemon.app.checks import Check, CheckContext
+from daemon.domain.ports import Port
+
+__all__ = ["Backend", "Clock", "OpenContext", "Port", "Provider", "Setting"]
 
 Clock = Callable[[], datetime]
-
-
-class Port(enum.StrEnum):
-    """The ports a backend can provide; the value is the config section that picks it."""
-
-    CALENDAR = "calendar"
-    DRAFTS = "drafts"
 
 
 @dataclass(frozen=True)

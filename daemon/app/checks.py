@@ -17,11 +17,11 @@ from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from daemon.domain.emails import AddressError, parse_address
 from daemon.domain.settings import WEEKDAYS
+from daemon.domain.weekdays import FULL, weekday_number
 
-_FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_EMAIL = re.compile(r'^[^@\s<>,;:"()\[\]]+@(?:[^@\s<>,;:"()\[\].]+\.)+[^@\s<>,;:"()\[\].]+$')
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -80,10 +80,15 @@ def text(value: object, ctx: CheckContext) -> str:
 
 
 def email(value: object, ctx: CheckContext) -> str:
+    # The grammar drafts are built with (daemon.domain.emails): an address accepted here
+    # is one every draft from or to it can carry.
     address = line(value, ctx)
-    if not _EMAIL.match(address):
-        raise Invalid(f"expected an email address like you@example.com (got {show(value)})")
-    return address
+    try:
+        return str(parse_address(address))
+    except AddressError as exc:
+        raise Invalid(
+            f"expected an email address like you@example.com; {exc.reason} (got {show(value)})"
+        ) from exc
 
 
 def find_zone(name: str) -> ZoneInfo | None:
@@ -132,14 +137,6 @@ def integer(low: int, high: int | None = None) -> Check:
     return check
 
 
-def day_number(name: str) -> int | None:
-    """``date.weekday()`` of "tue" or "tuesday"; full names are accepted as a courtesy."""
-    for names in (WEEKDAYS, _FULL_DAY_NAMES):
-        if name in names:
-            return names.index(name)
-    return None
-
-
 def weekdays(value: object, ctx: CheckContext) -> tuple[int, ...]:
     example = 'a list of day names like ["tue", "wed", "thu"]'
     if not isinstance(value, list):
@@ -150,13 +147,13 @@ def weekdays(value: object, ctx: CheckContext) -> tuple[int, ...]:
     items: list[tuple[str, str]] = []
     for index, item in enumerate(value):
         name = item.strip().lower() if isinstance(item, str) else ""
-        day = day_number(name)
+        day = weekday_number(name, informal=False)
         if day is not None:
             if day in days:
                 items.append((f"[{index}]", f"{WEEKDAYS[day]} is listed twice (got {show(item)})"))
             days.append(day)
             continue
-        close = difflib.get_close_matches(name, WEEKDAYS + _FULL_DAY_NAMES, n=1)
+        close = difflib.get_close_matches(name, WEEKDAYS + FULL, n=1)
         hint = f"did you mean {close[0][:3]}?" if close else f"use {', '.join(WEEKDAYS)}"
         items.append((f"[{index}]", f"unknown day {show(item)} ({hint})"))
     if items:

@@ -30,9 +30,12 @@ from daemon.app.config import find_config, load_settings, starter_config
 from daemon.app.status import application_statuses, draft_summary
 from daemon.app.wiring import build_engine, open_state
 from daemon.domain.errors import BackendError, ConfigError, FollowupError
+from daemon.domain.ports import Port
 from daemon.domain.settings import Settings
-from daemon.planning.actions import CreateCall, CreateDraft, RecordInterview, describe
+from daemon.engine.cycle import CycleReport, Engine
+from daemon.planning.actions import CreateDraft, PutOwnEvent
 from daemon.reading.interviews import application_key
+from daemon.store.state import StateStore
 
 log = logging.getLogger("followup")
 
@@ -41,7 +44,9 @@ CRASH_ENV = "FOLLOWUP_CRASH_AT"
 
 
 @dataclass
-class Context:
+class Invocation:
+    """What every command of one ``followup`` run shares: the config, read once."""
+
     config_path: Path | None
     _settings: Settings | None = None
 
@@ -51,6 +56,31 @@ class Context:
             path = find_config(self.config_path, os.environ)
             self._settings = load_settings(path, os.environ)
         return self._settings
+
+
+@dataclass(frozen=True)
+class _Session:
+    settings: Settings
+    now: datetime
+    store: StateStore
+    #: What the backends take as "now": moved by ``--now`` too.
+    clock: Callable[[], datetime] | None
+
+    def engine(self, crash_point: Callable[[str], None] | None = None) -> Engine:
+        return build_engine(self.settings, self.store, crash_point, self.clock)
+
+
+@contextmanager
+def _session(obj: Invocation, now_text: str | None) -> Iterator[_Session]:
+    """Settings, the moment, and the open state store, for one command; errors as one line."""
+    with _user_errors():
+        settings = obj.settings
+        now = _parse_now(now_text, settings)
+        store = open_state(settings)
+        try:
+            yield _Session(settings, now, store, _clock(now_text, now))
+        finally:
+            store.close()
 
 
 def _fail(error: FollowupError) -> NoReturn:
@@ -92,12 +122,13 @@ def _clock(now_text: str | None, now: datetime) -> Callable[[], datetime] | None
     return (lambda: now) if now_text is not None else None
 
 
-def _report_problems(problems: list[str]) -> None:
+def _report_problems(report: CycleReport) -> None:
     """Item problems are warnings; a calendar or mailbox that failed is an error, exit 1."""
-    failed = [p for p in problems if p.startswith(("calendar:", "drafts:"))]
-    for problem in problems:
-        click.echo(f"{'error' if problem in failed else 'warning'}: {problem}", err=True)
-    if failed:
+    failed = {f"{port.value}:" for port in report.failed}
+    for problem in report.problems:
+        is_error = problem.split(" ", 1)[0] in failed
+        click.echo(f"{'error' if is_error else 'warning'}: {problem}", err=True)
+    if report.failed:
         sys.exit(1)
 
 
@@ -129,13 +160,13 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    ctx.obj = Context(config_path)
+    ctx.obj = Invocation(config_path)
 
 
 @cli.command()
 @click.option("--force", is_flag=True, help="Overwrite an existing config file.")
 @click.pass_obj
-def init(obj: Context, force: bool) -> None:
+def init(obj: Invocation, force: bool) -> None:
     """Write a starter config file to edit."""
     path = find_config(obj.config_path, os.environ)
     if path.exists() and not force:
@@ -151,7 +182,7 @@ def init(obj: Context, force: bool) -> None:
 
 @cli.command("check-config")
 @click.pass_obj
-def check_config(obj: Context) -> None:
+def check_config(obj: Invocation) -> None:
     """Check the config file and show what it resolves to."""
     with _user_errors():
         settings = obj.settings
@@ -164,35 +195,28 @@ def check_config(obj: Context) -> None:
 @click.option("--now", "now_text", metavar="ISO8601", help="Pretend it is this time.")
 @click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
 @click.pass_obj
-def once(obj: Context, now_text: str | None, dry_run: bool) -> None:
+def once(obj: Invocation, now_text: str | None, dry_run: bool) -> None:
     """Run one cycle: read the calendar, make drafts and calls, then exit."""
-    with _user_errors():
-        settings = obj.settings
-        now = _parse_now(now_text, settings)
-        store = open_state(settings)
-        try:
-            engine = build_engine(settings, store, _crash_point(), _clock(now_text, now))
-            report = engine.cycle(now, dry_run=dry_run)
-        finally:
-            store.close()
+    with _session(obj, now_text) as session:
+        report = session.engine(_crash_point()).cycle(session.now, dry_run=dry_run)
     if dry_run:
         for action in report.planned:
-            if not isinstance(action, RecordInterview):
-                click.echo(describe(action))
+            if action.shown:
+                click.echo(action.describe())
         if not report.planned:
             click.echo("nothing to do")
-    elif not any(p.startswith("calendar:") for p in report.problems):
+    elif Port.CALENDAR not in report.failed:
         click.echo(
             f"{report.drafts_created} drafts created ({report.late_drafts} late), "
             f"{report.calls_created} calls scheduled, {report.calls_removed} calls removed, "
             f"{report.drafts_gone} drafts sent or discarded"
         )
-    _report_problems(report.problems)
+    _report_problems(report)
 
 
 @cli.command()
 @click.pass_obj
-def run(obj: Context) -> None:
+def run(obj: Invocation) -> None:
     """Run cycles every [service] interval_minutes until stopped."""
     import schedule
 
@@ -236,17 +260,12 @@ def run(obj: Context) -> None:
 @click.option("--now", "now_text", metavar="ISO8601", help="Pretend it is this time.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_obj
-def status(obj: Context, now_text: str | None, as_json: bool) -> None:
+def status(obj: Invocation, now_text: str | None, as_json: bool) -> None:
     """Show every application: drafts, calls, decisions."""
-    with _user_errors():
-        settings = obj.settings
-        now = _parse_now(now_text, settings)
-        store = open_state(settings)
-        try:
-            statuses = application_statuses(store, now)
-            quarantined = store.quarantined()
-        finally:
-            store.close()
+    with _session(obj, now_text) as session:
+        settings = session.settings
+        statuses = application_statuses(session.store, session.now)
+        quarantined = session.store.quarantine.entries()
     if as_json:
         click.echo(json.dumps([s.to_json() for s in statuses], indent=2))
         return
@@ -279,45 +298,35 @@ def status(obj: Context, now_text: str | None, as_json: bool) -> None:
 )
 @click.option("--now", "now_text", metavar="ISO8601", help="Pretend it is this time.")
 @click.pass_obj
-def decide(obj: Context, company: str, outcome: str, now_text: str | None) -> None:
+def decide(obj: Invocation, company: str, outcome: str, now_text: str | None) -> None:
     """Mark an application decided: stop its follow-ups and remove future calls."""
-    with _user_errors():
-        settings = obj.settings
-        now = _parse_now(now_text, settings)
-        store = open_state(settings)
-        try:
-            key = application_key(company)
-            companies = store.companies()
-            if key not in companies:
-                known = ", ".join(sorted(companies.values())) or "none yet"
-                raise ConfigError([f"no application for {company!r} (known: {known})"])
-            with store.transaction():
-                store.record_decision(key, outcome, "cli", now)
-            report = build_engine(settings, store, clock=_clock(now_text, now)).cycle(now)
-        finally:
-            store.close()
+    with _session(obj, now_text) as session:
+        store = session.store
+        key = application_key(company)
+        companies = store.companies()
+        if key not in companies:
+            known = ", ".join(sorted(companies.values())) or "none yet"
+            raise ConfigError([f"no application for {company!r} (known: {known})"])
+        with store.transaction():
+            store.record_decision(key, outcome, "cli", session.now)
+        report = session.engine().cycle(session.now)
     click.echo(
         f"{companies[key]}: decided ({outcome}); {report.calls_removed} future calls removed"
     )
-    _report_problems(report.problems)
+    _report_problems(report)
 
 
 @cli.command()
 @click.option("--now", "now_text", metavar="ISO8601", help="Pretend it is this time.")
 @click.pass_obj
-def preview(obj: Context, now_text: str | None) -> None:
+def preview(obj: Invocation, now_text: str | None) -> None:
     """Show the drafts and calls the next cycle would make; write nothing."""
-    with _user_errors():
-        settings = obj.settings
-        now = _parse_now(now_text, settings)
-        store = open_state(settings)
-        try:
-            engine = build_engine(settings, store, clock=_clock(now_text, now))
-            report = engine.cycle(now, dry_run=True)
-        finally:
-            store.close()
-        if any(p.startswith("calendar:") for p in report.problems):
-            _report_problems(report.problems)  # exits 1: there is nothing to preview
+    with _session(obj, now_text) as session:
+        settings = session.settings
+        engine = session.engine()
+        report = engine.cycle(session.now, dry_run=True)
+        if Port.CALENDAR in report.failed:
+            _report_problems(report)  # exits 1: there is nothing to preview
         composer, interviews = engine.composer, report.interviews
         shown = 0
         for action in report.planned:
@@ -332,16 +341,19 @@ def preview(obj: Context, now_text: str | None) -> None:
                 click.echo(f"=== draft to {action.person.name} <{action.person.email}>")
                 click.echo(f"Subject: {subject}\n\n{body}\n")
                 shown += 1
-            elif isinstance(action, CreateCall):
-                title, description = composer.compose_call(
-                    interviews[action.interview_uid], action.person, settings.profile
+            elif isinstance(action, PutOwnEvent):
+                text = composer.compose_own(
+                    action.kind, interviews[action.interview_uid], action.person, settings.profile
                 )
                 local = action.start.astimezone(settings.profile.timezone)
-                click.echo(f"=== call {local:%a %Y-%m-%d %H:%M %Z}: {title}\n{description}\n")
+                click.echo(
+                    f"=== {action.kind} {local:%a %Y-%m-%d %H:%M %Z}: {text.title}\n"
+                    f"{text.description}\n"
+                )
                 shown += 1
         if not shown:
             click.echo("nothing would be created now")
-    _report_problems(report.problems)
+    _report_problems(report)
 
 
 @cli.group()

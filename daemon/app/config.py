@@ -312,6 +312,10 @@ def parse_settings(
     ctx = CheckContext(base=base_dir, environ=environ)
     providers = registry().providers
     tables = [*SECTIONS, *(port.value for port in Port), *providers]
+    # Problems are shown in the order the sections appear in config.example.toml.
+    by_table: dict[str, list[str]] = {
+        name: [] for name in ("profile", "calendar", "drafts", *SECTIONS, *providers)
+    }
     problems: list[str] = []
     top: dict[str, object] = {}
     for name, value in data.items():
@@ -332,16 +336,12 @@ def parse_settings(
 
     sections: dict[str, dict[str, Any]] = {}
     for name, spec in SECTIONS.items():
-        sections[name], section_problems, _ = _check_table(
-            f"{name}.", table_of(name), spec.keys, ctx
-        )
-        problems += section_problems
+        sections[name], by_table[name], _ = _check_table(f"{name}.", table_of(name), spec.keys, ctx)
 
     choices: dict[str, BackendChoice] = {}
     used: set[str] = set()
     for port in Port:
-        choice, provider_name, port_problems = _port_section(port, table_of(port.value), ctx)
-        problems += port_problems
+        choice, provider_name, by_table[port.value] = _port_section(port, table_of(port.value), ctx)
         if choice is not None:
             choices[port.value] = choice
         if provider_name is not None:
@@ -362,11 +362,12 @@ def parse_settings(
             provider_problems += [
                 f"{name}.{key}: {message}" for key, message in provider.finish(values, ctx)
             ]
-        problems += provider_problems
+        by_table[name] = provider_problems
         provider_values[name] = MappingProxyType(values)
 
     sections["profile"].setdefault("timezone", system_timezone(environ))
     sections["state"].setdefault("path", default_state_path(environ))
+    problems += [problem for table_problems in by_table.values() for problem in table_problems]
     if problems:
         raise ConfigError(problems)
     parts = {name: SECTIONS[name].factory(**values) for name, values in sections.items()}

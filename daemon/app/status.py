@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from daemon.store.ledger import CallStatus, DraftStatus
+from daemon.domain.model import OwnKind
+from daemon.store.records import DraftStatus, OwnStatus
 from daemon.store.state import StateStore
 
-_LIVE_CALLS = (CallStatus.CREATED, CallStatus.PENDING)
+_LIVE_CALLS = (OwnStatus.CREATED, OwnStatus.PENDING)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def application_statuses(store: StateStore, now: datetime) -> list[ApplicationSt
         calls = sorted(
             (
                 c
-                for c in snapshot.calls.values()
+                for c in snapshot.own_of(OwnKind.CALL)
                 if c.application == application and c.status in _LIVE_CALLS
             ),
             key=lambda c: c.effective_start,

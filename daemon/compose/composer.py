@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import traceback
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import phonenumbers
@@ -25,7 +27,7 @@ from jinja2 import (
 
 from daemon.compose.mime import NAME_LIMIT, SUBJECT_LIMIT, tidy
 from daemon.domain.errors import ConfigError
-from daemon.domain.model import Interview, Person
+from daemon.domain.model import Interview, OwnKind, Person
 from daemon.domain.settings import Profile
 from daemon.reading.text import clean_line
 
@@ -35,6 +37,16 @@ CALL_SCRIPT_TEMPLATE = "call_script.txt.j2"
 
 _PROMPT_JOB = "[add: the job title]"
 _PROMPT_COMPANY = "[add: the company]"
+
+
+@dataclass(frozen=True)
+class OwnText:
+    """What the service writes into one of its own events."""
+
+    title: str
+    description: str
+    #: A popup this long before the event starts; None for none of the service's own.
+    reminder: timedelta | None = None
 
 
 class Composer:
@@ -92,6 +104,15 @@ class Composer:
         else:
             subject = f"Joining {company}" if company else "Thank you for your consideration"
         return subject, self._render(DECISION_MAKER_TEMPLATE, context)
+
+    def compose_own(
+        self, kind: OwnKind, interview: Interview, person: Person | None, profile: Profile
+    ) -> OwnText:
+        """The text of one of the service's own events, by kind (one method per kind)."""
+        if kind is OwnKind.CALL:
+            title, description = self.compose_call(interview, person, profile)
+            return OwnText(title, description)
+        raise ValueError(f"no template for own events of kind {kind!r}")
 
     def compose_call(
         self, interview: Interview, person: Person | None, profile: Profile

@@ -17,9 +17,10 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime
 
+from daemon.domain.emails import AddressError, parse_address
 from daemon.domain.errors import ItemError
 from daemon.domain.ports import KEY_HEADER
-from daemon.reading.text import clean_line, valid_email
+from daemon.reading.text import clean_line
 
 #: Every header a generated message has, and no other.
 MESSAGE_HEADERS: tuple[str, ...] = (
@@ -106,17 +107,16 @@ _KEY_LIMIT = 78 - len(f"{KEY_HEADER}: ")
 
 
 def checked_address(address: str, *, what: str = "address") -> str:
-    """``address`` if it is one plain ``local@domain.tld``, else ``ItemError``.
+    """``address`` in the normalised form a header carries, else ``ItemError``.
 
-    The same rule the notes parser finds addresses by (``daemon.reading.text.valid_email``):
-    exactly one ``@``, nothing that could make a second recipient or a comment
-    (spaces, commas, angle brackets, quotes, parentheses, ``=?``), ASCII only.
+    The grammar of ``daemon.domain.emails``, which the config and the notes parser use
+    too: one plain ``local@domain`` (no name, comment, quotes, second address, ``=?`` or
+    line break), an ASCII local part, an internationalised domain as ``xn--`` labels.
     """
-    candidate = address.strip()
-    # valid_email also accepts a "mailto:" prefix; a header must not carry one.
-    if not candidate or len(candidate) > 254 or valid_email(candidate) != candidate:
-        raise ItemError(f"{what} {candidate[:80]!r} is not a plain e-mail address")
-    return candidate
+    try:
+        return str(parse_address(address))
+    except AddressError as exc:
+        raise ItemError(f"{what}: {exc}") from exc
 
 
 def _checked_key(key: str) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 
+from daemon.domain.model import OwnKind
+
 
 def _digest(*parts: str) -> str:
     joined = "\x1f".join(parts)
@@ -20,5 +22,6 @@ def draft_key(interview_uid: str, email: str) -> str:
     return _digest("draft", interview_uid, email.strip().casefold())
 
 
-def call_key(application: str, round_uid: str, seq: int) -> str:
-    return _digest("call", application, round_uid, str(seq))
+def own_key(kind: OwnKind, application: str, series: str, seq: int) -> str:
+    """The key of an own event; for calls the same as it has always been."""
+    return _digest(kind.value, application, series, str(seq))

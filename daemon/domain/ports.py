@@ -11,6 +11,7 @@ write. Each write in a batch still succeeds or fails on its own.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,6 +19,13 @@ from email.message import EmailMessage
 from typing import Literal, Protocol
 
 from daemon.domain.model import CalendarEvent, EventId, OwnKind, OwnTag
+
+
+class Port(enum.StrEnum):
+    """The ports a backend can provide; the value is the config section that picks it."""
+
+    CALENDAR = "calendar"
+    DRAFTS = "drafts"
 
 
 @dataclass(frozen=True)

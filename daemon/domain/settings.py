@@ -13,6 +13,8 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from daemon.domain.weekdays import SHORT
+
 DEFAULT_PATTERNS: tuple[str, ...] = (
     "interview",
     "phone screen",
@@ -23,7 +25,7 @@ DEFAULT_PATTERNS: tuple[str, ...] = (
 )
 
 #: Weekday names as written in the config, in ``date.weekday()`` order.
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS: tuple[str, ...] = SHORT
 
 
 @dataclass(frozen=True)
@@ -84,9 +86,7 @@ class Settings:
     calendar: BackendChoice = field(default_factory=lambda: BackendChoice("ics"))
     drafts: BackendChoice = field(default_factory=lambda: BackendChoice("maildir"))
     #: The settings of providers that several backends share (``[google]``), by name.
-    providers: Mapping[str, Mapping[str, Any]] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    providers: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
     state: StateSettings = field(default_factory=StateSettings)
     interviews: InterviewSettings = field(default_factory=InterviewSettings)
     followup: FollowupSettings = field(default_factory=FollowupSettings)

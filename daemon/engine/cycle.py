@@ -3,7 +3,10 @@
 Every remote write follows the intent-ledger order: record the key as
 ``pending`` (committed), write remotely with that key, record the result. A
 crash between any two steps leaves a ``pending`` record that the next cycle
-repeats under the same key, which the adapter recognises.
+repeats under the same key, which the adapter recognises. The writes of one
+cycle go in batches — all intents in one transaction, one batch per port, all
+results in one transaction — so the cost of a cycle is a few commits and one
+pass over each backend, not a few per write.
 
 Errors have a scope: an ``ItemError`` (or any error building one note)
 quarantines that item; a ``BackendError`` stops further writes to that backend
@@ -12,32 +15,47 @@ in this cycle; the cycle itself returns a report either way.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.message import EmailMessage
 
 from daemon.compose.composer import Composer
 from daemon.compose.mime import build_message
 from daemon.domain.errors import BackendError, ConfigError, ItemError
-from daemon.domain.model import CalendarEvent, Interview
-from daemon.domain.ports import Calendar, CallEvent, DraftStore, EventChanges
+from daemon.domain.model import CalendarEvent, EventId, Interview, OwnKind
+from daemon.domain.ports import (
+    Calendar,
+    DraftStore,
+    EventChanges,
+    OwnEvent,
+    OwnWrite,
+    Port,
+    PutOwn,
+    RemoveOwn,
+    UpdateOwn,
+    WriteResult,
+)
 from daemon.domain.settings import Settings
 from daemon.planning.actions import (
     Action,
-    CreateCall,
     CreateDraft,
-    MarkInterviewRemoved,
-    ObserveCall,
+    MoveOwnEvent,
+    PutOwnEvent,
     Quarantine,
-    RecordDecision,
-    RecordInterview,
     RemoteAction,
-    RemoveCall,
-    describe,
+    RemoveOwnEvent,
+    StateAction,
 )
-from daemon.planning.planner import interviews_after, plan
-from daemon.store.ledger import DraftStatus
+from daemon.planning.planner import Unreadable, interviews_after, plan
+from daemon.planning.wake import next_wake
+from daemon.store.codec import from_utc_text, to_utc_text
+from daemon.store.ledger import DraftIntent, OwnIntent
+from daemon.store.records import DraftStatus, ItemRef, OwnStatus
 from daemon.store.state import StateStore
 
 log = logging.getLogger(__name__)
@@ -45,23 +63,42 @@ log = logging.getLogger(__name__)
 #: A hook called at named points of a cycle; tests use it to crash on purpose.
 CrashPoint = Callable[[str], None]
 
+#: The checkpoint holding when the last plan can next change by itself (and for which settings).
+WAKE = "plan.wake"
+
+#: Quarantine scopes that a cycle re-examines as a whole: what is not bad this time is fine.
+_RECHECKED_SCOPES = ("event", "application", "calendar")
+
 
 @dataclass
 class CycleReport:
     planned: list[Action] = field(default_factory=list)
     drafts_created: int = 0
     late_drafts: int = 0
-    calls_created: int = 0
-    calls_removed: int = 0
+    #: Own events written and removed, by kind.
+    created: Counter[OwnKind] = field(default_factory=Counter)
+    removed: Counter[OwnKind] = field(default_factory=Counter)
     drafts_gone: int = 0
     #: One line per problem, for the user: what and why, never note text.
     problems: list[str] = field(default_factory=list)
+    #: The ports whose backend failed as a whole this cycle.
+    failed: set[Port] = field(default_factory=set)
     #: The interviews the plan speaks of, as they stand after it (uid -> interview).
     interviews: dict[str, Interview] = field(default_factory=dict)
+    #: Nothing had changed and nothing was due: the cycle planned nothing.
+    idle: bool = False
 
     @property
-    def ok(self) -> bool:
-        return not self.problems
+    def calls_created(self) -> int:
+        return self.created[OwnKind.CALL]
+
+    @property
+    def calls_removed(self) -> int:
+        return self.removed[OwnKind.CALL]
+
+    def backend_failed(self, port: Port, error: Exception) -> None:
+        self.failed.add(port)
+        self.problems.append(f"{port.value}: {error}")
 
 
 @dataclass(frozen=True)
@@ -73,6 +110,20 @@ class _Listing:
     advance: bool
 
 
+@dataclass(frozen=True)
+class _Draft:
+    action: CreateDraft
+    message: EmailMessage
+
+
+@dataclass(frozen=True)
+class _CalendarWrite:
+    action: PutOwnEvent | MoveOwnEvent | RemoveOwnEvent
+    write: OwnWrite
+    #: For puts: what the service wrote, so the user's additions can be told apart.
+    written_text: str = ""
+
+
 @dataclass
 class Engine:
     settings: Settings
@@ -81,6 +132,8 @@ class Engine:
     store: StateStore
     composer: Composer
     crash_point: CrashPoint = field(default=lambda _name: None)
+    #: What each event was read as last time, so an unchanged event is not read again.
+    _known: dict[EventId, tuple[CalendarEvent, Interview | None]] = field(default_factory=dict)
 
     def cycle(self, now: datetime, *, dry_run: bool = False) -> CycleReport:
         """One cycle; only one runs at a time on one state file, across processes."""
@@ -95,12 +148,20 @@ class Engine:
         try:
             changes = self.calendar.changes(stored)
         except BackendError as error:
-            report.problems.append(f"calendar: {error}")
+            report.backend_failed(Port.CALENDAR, error)
             if not dry_run:
                 self._watch_drafts(now, report)
             return report
+        if not dry_run and self._idle(changes, stored, now):
+            # Nothing changed and nothing is due: only the drafts are watched.
+            report.idle = True
+            self._watch_drafts(now, report)
+            return report
 
-        unreadable = [what for what, _ in changes.skipped]
+        unreadable = Unreadable(
+            tuple(s.event for s in changes.skipped if s.event is not None),
+            frozenset(s.own.key for s in changes.skipped if s.own is not None),
+        )
         listing = self._listing(changes, stored)
         snapshot = self.store.snapshot()
         actions = plan(
@@ -111,38 +172,87 @@ class Engine:
             window_start=listing.window_start,
             unreadable=unreadable,
             complete=changes.complete,
+            known=self._known,
         )
-        skipped = [Quarantine(f"event {what}", why) for what, why in changes.skipped]
+        skipped = [
+            Quarantine(
+                ItemRef("event", str(s.event)) if s.event else ItemRef("calendar", s.what),
+                s.reason,
+            )
+            for s in changes.skipped
+        ]
         report.planned = [*skipped, *actions]
         report.interviews = interviews_after(snapshot, actions)
         if dry_run:
             return report
+        self._remember(listing.events, report)
 
         self._watch_drafts(now, report)
+        remote = [
+            a
+            for a in actions
+            if isinstance(a, CreateDraft | PutOwnEvent | MoveOwnEvent | RemoveOwnEvent)
+        ]
+        drafts, writes = self._prepare(remote, now, report)
         with self.store.transaction():
             for action in report.planned:
-                self._record(action, now, report)
+                if isinstance(action, StateAction):
+                    action.record(self.store, now)
+                    if isinstance(action, Quarantine):
+                        report.problems.append(f"{action.item}: {action.reason}")
             # Events and applications that were fine this time leave the quarantine.
             still_bad = [a.item for a in report.planned if isinstance(a, Quarantine)]
-            for prefix in ("event ", "application "):
-                self.store.release_all_but(prefix, still_bad)
+            for scope in _RECHECKED_SCOPES:
+                self.store.quarantine.release_all_but(scope, still_bad)
             # The cache and the checkpoint move together, with what was planned
             # from them: after a crash they still describe the same moment.
             if listing.advance:
                 if changes.complete:
-                    self.store.replace_events(
-                        changes.events, window_start=changes.window_start, keep=unreadable
+                    self.store.events.replace(
+                        changes.events, window_start=changes.window_start, keep=unreadable.events
                     )
                 else:
-                    self.store.apply_event_changes(changes.events, changes.removed)
+                    self.store.events.apply(changes.events, changes.removed)
                 self.store.set_checkpoint("calendar", changes.checkpoint)
+            self._intend(drafts, writes, now)
+            # Read back inside the transaction: the user's moves are recorded by now.
+            wake = next_wake(
+                report.interviews.values(), self.store.ledger.own(), actions, now, self.settings
+            )
+            self.store.set_checkpoint(WAKE, f"{to_utc_text(wake)} {self._settings_digest()}")
         self.crash_point("after-record")
 
-        failed_backends: set[str] = set()
-        for action in actions:
-            if isinstance(action, CreateDraft | CreateCall | RemoveCall):
-                self._write(action, report, now, failed_backends)
+        draft_results = self._create_drafts(drafts, report)
+        calendar_results = self._write_calendar(writes, report)
+        with self.store.transaction():
+            self._record_drafts(draft_results, now, report)
+            self._record_calendar(calendar_results, now, report)
         return report
+
+    def _idle(self, changes: EventChanges, stored: str | None, now: datetime) -> bool:
+        """Whether this cycle can plan nothing: the calendar is as it was, nothing is due.
+
+        That is: the listing says nothing changed since the last plan, that plan
+        was made with these settings, its wake-up moment has not come, and no
+        write is unfinished or waiting in the quarantine to be tried again.
+        """
+        if changes.complete:
+            unchanged = stored is not None and changes.checkpoint == stored
+        else:
+            unchanged = not changes.events and not changes.removed
+        if not unchanged or changes.skipped:
+            return False
+        value = self.store.checkpoint(WAKE)
+        if value is None:
+            return False
+        wake_text, _, digest = value.partition(" ")
+        if digest != self._settings_digest() or now >= from_utc_text(wake_text):
+            return False
+        return not self.store.unfinished_work()
+
+    def _settings_digest(self) -> str:
+        # Settings are frozen dataclasses of plain values: their repr is stable.
+        return hashlib.sha256(repr(self.settings).encode("utf-8")).hexdigest()[:16]
 
     def _listing(self, changes: EventChanges, stored: str | None) -> _Listing:
         """The whole calendar as it is now, from a complete or an incremental listing.
@@ -156,101 +266,83 @@ class Engine:
         if changes.complete:
             advance = bool(changes.events) and changes.checkpoint != stored
             return _Listing(changes.events, changes.window_start, advance)
-        events = {event.uid: event for event in self.store.cached_events()}
-        for uid in changes.removed:
-            events.pop(uid, None)
-        events.update((event.uid, event) for event in changes.events)
+        events = {event.id: event for event in self.store.events.events()}
+        for event_id in changes.removed:
+            events.pop(event_id, None)
+        events.update((event.id, event) for event in changes.events)
         # Events ending before the cached listing's window were never cached:
         # their absence means nothing, whatever this answer says.
-        windows = [w for w in (self.store.cached_window_start(), changes.window_start) if w]
+        windows = [w for w in (self.store.events.window_start(), changes.window_start) if w]
         return _Listing(
             tuple(sorted(events.values(), key=lambda e: (e.start, e.uid))),
             max(windows) if windows else None,
             advance=True,
         )
 
+    def _remember(self, events: Sequence[CalendarEvent], report: CycleReport) -> None:
+        """What each event was read as, for the next cycle of this process."""
+        bad = {a.item.id for a in report.planned if isinstance(a, Quarantine)}
+        self._known = {
+            event.id: (event, report.interviews.get(event.uid))
+            for event in events
+            if event.own is None and event.uid not in bad
+        }
+
     # -- observations -------------------------------------------------------------------
 
-    def _record(self, action: Action, now: datetime, report: CycleReport) -> None:
-        store = self.store
-        match action:
-            case RecordInterview(interview=interview, first_seen=first_seen):
-                store.record_interview(interview, first_seen)
-            case MarkInterviewRemoved(uid=uid):
-                store.mark_interview_removed(uid)
-            case RecordDecision(application=app, outcome=outcome, source=source):
-                store.record_decision(app, outcome, source, now)
-            case ObserveCall(key=key, start=start):
-                store.observe_call(key, start, now)
-            case Quarantine(item=item, reason=reason):
-                store.quarantine(item, reason, now)
-                report.problems.append(f"{item}: {reason}")
-            case _:
-                return
-
     def _watch_drafts(self, now: datetime, report: CycleReport) -> None:
-        created = [d.key for d in self.store.drafts() if d.status is DraftStatus.CREATED]
+        created = [d.key for d in self.store.ledger.drafts() if d.status is DraftStatus.CREATED]
         if not created:
             return
         try:
             present = self.draft_store.present(created)
         except BackendError as error:
-            report.problems.append(f"drafts: {error}")
+            report.backend_failed(Port.DRAFTS, error)
             return
         gone = [key for key in created if key not in present]
         if gone:
             with self.store.transaction():
-                self.store.drafts_gone(gone, now)
+                self.store.ledger.drafts_gone(gone, now)
             report.drafts_gone += len(gone)
 
     # -- remote writes ------------------------------------------------------------------
 
-    def _write(
-        self,
-        action: RemoteAction,
-        report: CycleReport,
-        now: datetime,
-        failed_backends: set[str],
-    ) -> None:
-        backend = "drafts" if isinstance(action, CreateDraft) else "calendar"
-        if backend in failed_backends:
-            return
-        item = f"{backend} {action.key[:12]}"
-        try:
-            match action:
-                case CreateDraft():
-                    self._create_draft(action, now, report)
-                case CreateCall():
-                    self._create_call(action, now, report)
-                case RemoveCall(key=key):
-                    with self.store.transaction():
-                        self.store.call_removing(key, now)
-                    self.crash_point("before-remove-call")
-                    self.calendar.remove_call(key)
-                    self.crash_point("after-remove-call")
-                    with self.store.transaction():
-                        self.store.call_removed(key, now)
-                    report.calls_removed += 1
-        except (BackendError, ConfigError) as error:
-            # ConfigError: a broken user template. Nothing more of this kind
-            # can be written this cycle, but the other backend goes on.
-            failed_backends.add(backend)
-            report.problems.append(f"{backend}: {error}")
-        except (ItemError, ValueError) as error:
-            # ValueError: what the email package raises on a header it refuses.
-            with self.store.transaction():
-                self.store.quarantine(item, f"{type(error).__name__}: {error}", now)
-            report.problems.append(f"{item}: {error}")
-        else:
-            self.store.release([item])
+    def _prepare(
+        self, actions: Sequence[RemoteAction], now: datetime, report: CycleReport
+    ) -> tuple[list[_Draft], list[_CalendarWrite]]:
+        """Compose every note and event text before anything is intended.
 
-    def _create_draft(self, action: CreateDraft, now: datetime, report: CycleReport) -> None:
+        A note that cannot be built is quarantined (it was never intended); a
+        broken user template fails its whole port for this cycle.
+        """
+        drafts: list[_Draft] = []
+        writes: list[_CalendarWrite] = []
+        for action in actions:
+            port = action.port
+            assert port is not None
+            if port in report.failed:
+                continue
+            try:
+                if isinstance(action, CreateDraft):
+                    drafts.append(_Draft(action, self._message(action, now, report)))
+                else:
+                    writes.append(self._calendar_write(action, report))
+            except ConfigError as error:
+                # A broken user template: nothing more of this port can be
+                # written this cycle, but the other goes on.
+                report.backend_failed(port, error)
+            except (ItemError, ValueError) as error:
+                # ValueError: what the email package raises on a header it refuses.
+                self._quarantine_write(action, f"{type(error).__name__}: {error}", now, report)
+        return drafts, writes
+
+    def _message(self, action: CreateDraft, now: datetime, report: CycleReport) -> EmailMessage:
         interview = report.interviews[action.interview_uid]
         profile = self.settings.profile
         subject, body = self.composer.compose_note(
             interview, action.person, profile, variant=action.variant, late=action.late
         )
-        message = build_message(
+        return build_message(
             key=action.key,
             sender_name=profile.name,
             sender_email=profile.email,
@@ -260,30 +352,157 @@ class Engine:
             body=body,
             now=now,
         )
-        with self.store.transaction():
-            self.store.intend_draft(action, now)
-        self.crash_point("before-create-draft")
-        remote_id = self.draft_store.create_draft(action.key, message)
-        self.crash_point("after-create-draft")
-        with self.store.transaction():
-            self.store.draft_created(action.key, remote_id, now)
-        report.drafts_created += 1
-        report.late_drafts += int(action.late)
-        log.info("%s", describe(action))
 
-    def _create_call(self, action: CreateCall, now: datetime, report: CycleReport) -> None:
+    def _calendar_write(
+        self, action: PutOwnEvent | MoveOwnEvent | RemoveOwnEvent, report: CycleReport
+    ) -> _CalendarWrite:
+        if isinstance(action, RemoveOwnEvent):
+            return _CalendarWrite(action, RemoveOwn(action.kind, action.key))
+        if isinstance(action, MoveOwnEvent):
+            moved = OwnEvent(action.kind, action.key, action.start, action.end, "", "")
+            return _CalendarWrite(action, UpdateOwn(moved, frozenset({"time"})))
         interview = report.interviews[action.interview_uid]
-        title, description = self.composer.compose_call(
-            interview, action.person, self.settings.profile
+        text = self.composer.compose_own(
+            action.kind, interview, action.person, self.settings.profile
         )
-        with self.store.transaction():
-            self.store.intend_call(action, f"{title}\n{description}", now)
-        self.crash_point("before-put-call")
-        remote_id = self.calendar.put_call(
-            CallEvent(action.key, action.start, action.end, title, description)
+        event = OwnEvent(
+            action.kind,
+            action.key,
+            action.start,
+            action.end,
+            text.title,
+            text.description,
+            text.reminder,
         )
-        self.crash_point("after-put-call")
-        with self.store.transaction():
-            self.store.call_created(action.key, remote_id, now)
-        report.calls_created += 1
-        log.info("%s", describe(action))
+        return _CalendarWrite(action, PutOwn(event), f"{text.title}\n{text.description}")
+
+    def _intend(self, drafts: list[_Draft], writes: list[_CalendarWrite], now: datetime) -> None:
+        ledger = self.store.ledger
+        ledger.intend_drafts(
+            (
+                DraftIntent(
+                    key=d.action.key,
+                    interview_uid=d.action.interview_uid,
+                    application=d.action.application,
+                    email=d.action.person.email,
+                    name=d.action.person.name,
+                    kind=d.action.kind,
+                    late=d.action.late,
+                )
+                for d in drafts
+            ),
+            now,
+        )
+        ledger.intend_own(
+            (
+                OwnIntent(
+                    key=w.action.key,
+                    kind=w.action.kind,
+                    application=w.action.application,
+                    interview_uid=w.action.interview_uid,
+                    series=w.action.series,
+                    seq=w.action.seq,
+                    start=w.action.start,
+                    end=w.action.end,
+                    person_name=w.action.person.name if w.action.person else "",
+                    written_text=w.written_text,
+                )
+                for w in writes
+                if isinstance(w.action, PutOwnEvent)
+            ),
+            now,
+        )
+        # Recorded before the remote delete, so a crash in between is finished
+        # later instead of being read as the user's deletion.
+        ledger.own_status(
+            (w.action.key for w in writes if isinstance(w.action, RemoveOwnEvent)),
+            OwnStatus.REMOVING,
+            now,
+        )
+
+    def _create_drafts(
+        self, drafts: list[_Draft], report: CycleReport
+    ) -> list[tuple[_Draft, WriteResult]]:
+        if not drafts:
+            return []
+        self.crash_point("before-create-draft")
+        try:
+            results = self.draft_store.create_drafts([(d.action.key, d.message) for d in drafts])
+        except BackendError as error:
+            report.backend_failed(Port.DRAFTS, error)
+            return []
+        self.crash_point("after-create-draft")
+        return list(zip(drafts, results, strict=True))
+
+    def _write_calendar(
+        self, writes: list[_CalendarWrite], report: CycleReport
+    ) -> list[tuple[_CalendarWrite, WriteResult]]:
+        if not writes:
+            return []
+        kinds = {type(w.action) for w in writes}
+        if PutOwnEvent in kinds:
+            self.crash_point("before-put-call")
+        if RemoveOwnEvent in kinds:
+            self.crash_point("before-remove-call")
+        try:
+            results = self.calendar.write_own([w.write for w in writes])
+        except BackendError as error:
+            report.backend_failed(Port.CALENDAR, error)
+            return []
+        if PutOwnEvent in kinds:
+            self.crash_point("after-put-call")
+        if RemoveOwnEvent in kinds:
+            self.crash_point("after-remove-call")
+        return list(zip(writes, results, strict=True))
+
+    def _record_drafts(
+        self, results: list[tuple[_Draft, WriteResult]], now: datetime, report: CycleReport
+    ) -> None:
+        done = [(draft, result) for draft, result in results if result.ok]
+        self.store.ledger.drafts_created(((d.action.key, r.remote_id) for d, r in done), now)
+        self.store.quarantine.release(_write_item(d.action) for d, _ in done)
+        for draft, result in results:
+            if not result.ok:
+                self._quarantine_write(draft.action, result.error, now, report)
+        for draft, _ in done:
+            report.drafts_created += 1
+            report.late_drafts += int(draft.action.late)
+            log.info("%s", draft.action.describe())
+
+    def _record_calendar(
+        self, results: list[tuple[_CalendarWrite, WriteResult]], now: datetime, report: CycleReport
+    ) -> None:
+        ledger = self.store.ledger
+        for write, result in results:
+            action = write.action
+            if not result.ok:
+                self._quarantine_write(action, result.error, now, report)
+                continue
+            self.store.quarantine.release([_write_item(action)])
+            if isinstance(action, PutOwnEvent):
+                ledger.own_created([(action.key, result.remote_id)], now)
+                report.created[action.kind] += 1
+            elif isinstance(action, RemoveOwnEvent):
+                ledger.own_status([action.key], OwnStatus.REMOVED, now)
+                report.removed[action.kind] += 1
+            elif result.missing:
+                # The user deleted it before it could be moved: theirs to keep deleted.
+                ledger.observe_own(action.key, None, now)
+            else:
+                ledger.own_moved([(action.key, action.start, action.end)], now)
+            log.info("%s", action.describe())
+
+    def _quarantine_write(
+        self, action: RemoteAction, reason: str, now: datetime, report: CycleReport
+    ) -> None:
+        item = _write_item(action)
+        # Called inside the results' transaction, or on its own while preparing.
+        scope = nullcontext() if self.store.in_transaction else self.store.transaction()
+        with scope:
+            self.store.quarantine.add(item, reason, now)
+        report.problems.append(f"{item}: {reason}")
+
+
+def _write_item(action: RemoteAction) -> ItemRef:
+    scope = "draft" if isinstance(action, CreateDraft) else str(action.kind)
+    return ItemRef(scope, action.key[:12])

@@ -1,16 +1,22 @@
 """The actions a plan consists of.
 
-Some only change the state store (recording what was observed); the others
-are remote writes, each carrying the key that makes it idempotent.
+Every action says in one line what it does (``describe``, for ``--dry-run`` and
+logs: never a note's body or text from the notes) and which port it writes
+through (``port``: None for actions that only change the state store, which
+record themselves). The cycle and the CLI work from these two facts alone, so a
+new kind of own event needs no change there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
-from daemon.domain.model import Interview, Person
-from daemon.store.ledger import DraftKind
+from daemon.domain.model import EventId, Interview, OwnKind, Person
+from daemon.domain.ports import Port
+from daemon.store.records import DraftKind, ItemRef
+from daemon.store.state import StateStore
 
 
 @dataclass(frozen=True)
@@ -18,10 +24,30 @@ class RecordInterview:
     interview: Interview
     first_seen: datetime
 
+    port: ClassVar[Port | None] = None
+    #: Left out of ``--dry-run``: every changed interview is recorded, which says little.
+    shown: ClassVar[bool] = False
+
+    def describe(self) -> str:
+        iv = self.interview
+        return f"record interview {iv.title!r} ({iv.company}) {iv.start.isoformat()}"
+
+    def record(self, store: StateStore, now: datetime) -> None:
+        store.record_interview(self.interview, self.first_seen)
+
 
 @dataclass(frozen=True)
 class MarkInterviewRemoved:
-    uid: str
+    id: EventId
+
+    port: ClassVar[Port | None] = None
+    shown: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        return f"interview {self.id} left the calendar"
+
+    def record(self, store: StateStore, now: datetime) -> None:
+        store.mark_interview_removed(str(self.id))
 
 
 @dataclass(frozen=True)
@@ -30,21 +56,52 @@ class RecordDecision:
     outcome: str
     source: str
 
+    port: ClassVar[Port | None] = None
+    shown: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        return f"decided: {self.application} ({self.outcome}, from {self.source})"
+
+    def record(self, store: StateStore, now: datetime) -> None:
+        store.record_decision(self.application, self.outcome, self.source, now)
+
 
 @dataclass(frozen=True)
-class ObserveCall:
-    """The user moved (``start`` set) or deleted (``start`` None) a call event."""
+class ObserveOwn:
+    """The user moved (``start`` set) or deleted (``start`` None) one of the service's events."""
 
+    kind: OwnKind
     key: str
     start: datetime | None
+
+    port: ClassVar[Port | None] = None
+    shown: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        if self.start is None:
+            skipped = ": that week is skipped" if self.kind is OwnKind.CALL else ""
+            return f"{self.kind} {self.key[:12]} was deleted by the user{skipped}"
+        return f"{self.kind} {self.key[:12]} was moved to {self.start.isoformat()}"
+
+    def record(self, store: StateStore, now: datetime) -> None:
+        store.ledger.observe_own(self.key, self.start, now)
 
 
 @dataclass(frozen=True)
 class Quarantine:
     """One item could not be handled; it is reported and the rest go on."""
 
-    item: str
+    item: ItemRef
     reason: str
+
+    port: ClassVar[Port | None] = None
+    shown: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        return f"skipped {self.item}: {self.reason}"
+
+    def record(self, store: StateStore, now: datetime) -> None:
+        store.quarantine.add(self.item, self.reason, now)
 
 
 @dataclass(frozen=True)
@@ -58,52 +115,71 @@ class CreateDraft:
     variant: int
     late: bool
 
+    port: ClassVar[Port | None] = Port.DRAFTS
+    shown: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        late = " (late: past 24 hours)" if self.late else ""
+        person = self.person
+        return f"draft {self.kind} to {person.name} <{person.email}> [{self.application}]{late}"
+
 
 @dataclass(frozen=True)
-class CreateCall:
+class PutOwnEvent:
+    """Put one of the service's events on the calendar (a call, a debrief, ...)."""
+
+    kind: OwnKind
     key: str
     application: str
-    round_uid: str
+    #: The interview the event is about; its text is composed from it.
+    interview_uid: str
+    #: What ``seq`` counts within (calls: the round whose hear-back date started them).
+    series: str
     seq: int
     start: datetime
     end: datetime
-    #: Who to call; None when the notes name nobody (the event says so).
-    person: Person | None
-    interview_uid: str
+    #: Whom the event is about (the person to call); None when nobody is known.
+    person: Person | None = None
+
+    port: ClassVar[Port | None] = Port.CALENDAR
+    shown: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        if self.kind is OwnKind.CALL:
+            who = self.person.name if self.person else "someone at the company"
+            return f"call {who} [{self.application}] at {self.start.isoformat()}"
+        return f"{self.kind} [{self.application}] at {self.start.isoformat()}"
 
 
 @dataclass(frozen=True)
-class RemoveCall:
+class MoveOwnEvent:
+    """Move one of the service's events (its interview moved); the user's text stays."""
+
+    kind: OwnKind
+    key: str
+    start: datetime
+    end: datetime
+
+    port: ClassVar[Port | None] = Port.CALENDAR
+    shown: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        return f"move {self.kind} {self.key[:12]} to {self.start.isoformat()}"
+
+
+@dataclass(frozen=True)
+class RemoveOwnEvent:
+    kind: OwnKind
     key: str
     reason: str
 
+    port: ClassVar[Port | None] = Port.CALENDAR
+    shown: ClassVar[bool] = True
 
-StateAction = RecordInterview | MarkInterviewRemoved | RecordDecision | ObserveCall | Quarantine
-RemoteAction = CreateDraft | CreateCall | RemoveCall
+    def describe(self) -> str:
+        return f"remove {self.kind} {self.key[:12]}: {self.reason}"
+
+
+StateAction = RecordInterview | MarkInterviewRemoved | RecordDecision | ObserveOwn | Quarantine
+RemoteAction = CreateDraft | PutOwnEvent | MoveOwnEvent | RemoveOwnEvent
 Action = StateAction | RemoteAction
-
-
-def describe(action: Action) -> str:
-    """One line for ``--dry-run`` and logs; never a note's body or text from the notes."""
-    match action:
-        case RecordInterview(interview=iv):
-            return f"record interview {iv.title!r} ({iv.company}) {iv.start.isoformat()}"
-        case MarkInterviewRemoved(uid=uid):
-            return f"interview {uid} left the calendar"
-        case RecordDecision(application=app, outcome=outcome, source=source):
-            return f"decided: {app} ({outcome}, from {source})"
-        case ObserveCall(key=key, start=None):
-            return f"call {key[:12]} was deleted by the user: that week is skipped"
-        case ObserveCall(key=key, start=start):
-            return f"call {key[:12]} was moved to {start.isoformat() if start else ''}"
-        case Quarantine(item=item, reason=reason):
-            return f"skipped {item}: {reason}"
-        case CreateDraft(person=person, kind=kind, late=late, application=app):
-            late_note = " (late: past 24 hours)" if late else ""
-            return f"draft {kind} to {person.name} <{person.email}> [{app}]{late_note}"
-        case CreateCall(start=start, person=person, application=app):
-            who = person.name if person else "someone at the company"
-            return f"call {who} [{app}] at {start.isoformat()}"
-        case RemoveCall(key=key, reason=reason):
-            return f"remove call {key[:12]}: {reason}"
-    raise AssertionError(action)  # pragma: no cover

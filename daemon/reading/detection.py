@@ -34,7 +34,7 @@ def is_interview(event: CalendarEvent, profile_email: str, patterns: Sequence[st
 
 def detect(event: CalendarEvent, profile_email: str, patterns: Sequence[str]) -> Detection:
     """Exclusions first: a ``#nofollowup`` or declined event never counts, whatever its title."""
-    if event.own_key is not None:
+    if event.own is not None:
         return Detection(False, "created by the service")
     if event.status == EventStatus.CANCELLED:
         return Detection(False, "cancelled")

@@ -17,17 +17,13 @@ from datetime import UTC, date, datetime, timedelta
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
 
+from daemon.domain.weekdays import weekday_number
 from daemon.reading.text import clean_line
 
 _MAX_HEAR_BACK_CHARS = 200
 _MONTH_FIRST_REGIONS = frozenset({"US", "CA", "PH", "PR", "GU", "AS", "VI", "MP", "UM", "FM"})
 _FRIDAY = 4
 
-_WEEKDAYS = {
-    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "wednesday": 2,
-    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4,
-    "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
-}  # fmt: skip
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
     "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
@@ -124,8 +120,7 @@ def _relative_day(text: str, base: date) -> date | None:
     if spanned is not None:
         return spanned
     weekday = _WEEKDAY.match(text)
-    if weekday and weekday["day"] in _WEEKDAYS:
-        day = _WEEKDAYS[weekday["day"]]
+    if weekday and (day := weekday_number(weekday["day"])) is not None:
         if weekday["which"] == "next":
             return _next_week(base, day)
         return base + timedelta(days=(day - base.weekday() - 1) % 7 + 1)

@@ -48,7 +48,14 @@ from daemon.reading.notes import (
     parse_notes,
     person_key_matches,
 )
-from daemon.reading.text import DECIDED_TAG, clean_line, email_domain, same_email, valid_email
+from daemon.reading.text import (
+    DECIDED_TAG,
+    clean_line,
+    email_domain,
+    name_key,
+    same_email,
+    valid_email,
+)
 
 _DEFAULT_REGION = "US"
 
@@ -89,7 +96,7 @@ def interpret(
     if decided is None and DECIDED_TAG.search(event.title):
         decided = Decision(outcome="other")
     return Interview(
-        uid=event.uid,
+        id=event.id,
         title=title,
         start=event.start,
         end=event.end,
@@ -252,24 +259,20 @@ def name_from_address(address: str) -> str:
     return " ".join(part.capitalize() for part in parts)
 
 
-def _name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
 def _same_name(first: str, second: str) -> bool:
-    return bool(_name_key(first)) and _name_key(first) == _name_key(second)
+    return bool(name_key(first)) and name_key(first) == name_key(second)
 
 
 def _fuller_name(full: str, short: str) -> bool:
     """Is ``full`` a longer form of ``short`` ("Dana Q. Smith" of "Dana" or "Dana Smith")?"""
-    full_words, short_words = _name_key(full).split(), _name_key(short).split()
+    full_words, short_words = name_key(full).split(), name_key(short).split()
     if not short_words or len(full_words) <= len(short_words):
         return False
     return short_words in ([full_words[0]], [full_words[0], full_words[-1]])
 
 
 def _first_and_last(name: str) -> str:
-    words = _name_key(name).split()
+    words = name_key(name).split()
     return f"{words[0]} {words[-1]}" if len(words) > 1 else ""
 
 
@@ -279,17 +282,17 @@ def _matching_attendee(noted: Person, attendees: Sequence[Person]) -> int | None
         for index, attendee in enumerate(attendees):
             if same_email(attendee.email, noted.email):
                 return index
-    wanted = _name_key(noted.name)
+    wanted = name_key(noted.name)
     if not wanted:
         return None
     for index, attendee in enumerate(attendees):
-        if _name_key(attendee.name) == wanted:
+        if name_key(attendee.name) == wanted:
             return index
     words = wanted.split()
     first = [
         index
         for index, attendee in enumerate(attendees)
-        if _name_key(attendee.first_name) == words[0]
+        if name_key(attendee.first_name) == words[0]
     ]
     if len(first) == 1 and (len(words) == 1 or _first_and_last(attendees[first[0]].name) == wanted):
         return first[0]
@@ -303,8 +306,8 @@ def _matching_attendee(noted: Person, attendees: Sequence[Person]) -> int | None
 
 def find_person(people: Sequence[Person], name: str) -> int | None:
     """The one person ``name`` means: a full name first, else a unique first name."""
-    wanted = " ".join(name.casefold().split())
-    full = [i for i, p in enumerate(people) if " ".join(p.name.casefold().split()) == wanted]
+    wanted = name_key(name)
+    full = [i for i, p in enumerate(people) if name_key(p.name) == wanted]
     if len(full) == 1:
         return full[0]
     if full:

@@ -36,7 +36,14 @@ import phonenumbers
 
 from daemon.domain.model import Decision, Person, Role
 from daemon.reading.hear_back import parse_hear_back
-from daemon.reading.text import DECIDED_TAG, clean_block, clean_line, find_emails, visible_text
+from daemon.reading.text import (
+    DECIDED_TAG,
+    clean_block,
+    clean_line,
+    find_emails,
+    name_key,
+    visible_text,
+)
 
 #: Names, titles, company and job end up in e-mail headers and subjects.
 MAX_FIELD_CHARS = 300
@@ -473,19 +480,18 @@ def _take_phone(text: str, region: str) -> tuple[str, str]:
 
 def person_key_matches(person: Person, name: str) -> bool:
     """Does ``name`` (from ``Discussed with NAME:`` or ``Address:``) mean ``person``?"""
-    wanted = " ".join(name.casefold().split())
+    wanted = name_key(name)
     if not wanted:
         return False
-    full = " ".join(person.name.casefold().split())
-    return wanted == full or wanted == person.first_name.casefold()
+    return wanted in (name_key(person.name), name_key(person.first_name))
 
 
 def same_person(first: Person, second: Person) -> bool:
     """One person if the addresses match, else (neither has one differing) the names."""
     if first.email and second.email:
         return first.email.casefold() == second.email.casefold()
-    first_name = " ".join(first.name.casefold().split())
-    return bool(first_name) and first_name == " ".join(second.name.casefold().split())
+    first_name = name_key(first.name)
+    return bool(first_name) and first_name == name_key(second.name)
 
 
 def merge_people(known: Person, other: Person) -> Person:

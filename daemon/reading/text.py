@@ -14,6 +14,8 @@ import unicodedata
 from bs4 import BeautifulSoup
 from bs4.element import CData, NavigableString, PageElement, Tag
 
+from daemon.domain.emails import AddressError, is_address, parse_address
+
 #: Unicode categories never kept: controls (Cc, including CR, LF, TAB, NEL),
 #: format characters (Cf: bidi overrides, zero-width joiners - spoofing tools),
 #: line/paragraph separators (Zl, Zp: ``str.splitlines`` breaks on them) and
@@ -22,15 +24,16 @@ _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 
 _SPACES = re.compile(r"\s+")
 
-#: A strict-ish ``local@domain.tld`` in ASCII. Deliberately narrower than
-#: RFC 5322: quoted local parts and comments are legal but never needed here,
-#: and every address found may become a ``To:`` header.
-EMAIL_PATTERN = (
-    r"[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,63})"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}"
-)
-_EMAIL_IN_TEXT = re.compile(rf"(?<![\w.%+\-]){EMAIL_PATTERN}(?![\w\-])")
-_EMAIL_EXACT = re.compile(EMAIL_PATTERN)
+#: What may be an address in free text, before :func:`find_emails` checks it with the
+#: grammar of ``daemon.domain.emails``. Deliberately wider than that grammar (any word
+#: character, so ``jörg@example.de`` is one candidate that fails, never ``rg@example.de``),
+#: and maximal: a candidate never starts or ends inside a longer run of such characters.
+_LOCAL_CHARS = r"\w.!#$%&'*+/=?^`{|}~\-"
+_DOMAIN_CHAR = r"(?:[^\W_]|[.-])"
+_CANDIDATE = rf"[{_LOCAL_CHARS}]+@{_DOMAIN_CHAR}+"
+#: What wraps an address in free text: quotes, Markdown, a path, an ellipsis.
+_WRAPPERS = "'`*_~|/{}.-"
+_EMAIL_IN_TEXT = re.compile(rf"(?<![{_LOCAL_CHARS}@]){_CANDIDATE}(?!{_DOMAIN_CHAR}|@)")
 
 
 def _is_dropped(char: str) -> bool:
@@ -56,31 +59,67 @@ def clean_block(text: str) -> str:
 
 
 def find_emails(text: str) -> list[str]:
-    """Every address in ``text``, in order, as written."""
-    return _EMAIL_IN_TEXT.findall(text)
+    """Every address in ``text`` that a draft can carry, in order, as written.
+
+    As written (``Dana@ACME.com``, ``user@bücher.example``), so a caller can take it out
+    of the text; ``daemon.domain.emails.parse_address`` gives its normalised form.
+    """
+    found: list[str] = []
+    for match in _EMAIL_IN_TEXT.finditer(text):
+        local, _, domain = match.group().partition("@")
+        # Wrapping punctuation before it (``'dana@acme.com'``, ``*dana@acme.com*``)
+        # and a sentence's full stop after it are not part of the address.
+        candidate = f"{_without_wrapping(local)}@{domain.rstrip('.-')}"
+        if is_address(candidate):
+            found.append(candidate)
+    return found
+
+
+def _without_wrapping(local: str) -> str:
+    """``local`` without the quotes or markup before it; never ``=`` or ``?``: what starts
+    with ``=?`` is an encoded word, not an address, and no tail of it is one either."""
+    return local.lstrip(_WRAPPERS)
 
 
 def valid_email(address: str) -> str:
-    """``address`` without a ``mailto:`` prefix if it is a plain valid address, else ``""``."""
-    candidate = address.strip()
-    if candidate[:7].casefold() == "mailto:":
-        candidate = candidate[7:].strip()
-    return candidate if _EMAIL_EXACT.fullmatch(candidate) else ""
+    """``address`` as written, less any ``mailto:`` prefix, if a draft can carry it; else ``""``."""
+    candidate = _without_mailto(address)
+    return candidate if is_address(candidate) else ""
 
 
 def same_email(first: str, second: str) -> bool:
-    """Addresses compare case-insensitively; an empty address matches nothing."""
+    """Whether two addresses reach the same mailbox; an empty address matches nothing.
+
+    ``Dana@ACME.com`` is ``dana@acme.com`` and ``user@bücher.example`` is
+    ``user@xn--bcher-kva.example``. Strings that are no address at all (a calendar may
+    hold anything) are compared as written, case-insensitively.
+    """
     first_key = email_key(first)
     return bool(first_key) and first_key == email_key(second)
 
 
 def email_key(address: str) -> str:
     """The form addresses are compared in."""
-    return address.strip().casefold().removeprefix("mailto:").strip()
+    text = _without_mailto(address)
+    try:
+        return parse_address(text).key
+    except AddressError:
+        return text.casefold()
+
+
+def _without_mailto(address: str) -> str:
+    candidate = address.strip()
+    if candidate[:7].casefold() == "mailto:":
+        candidate = candidate[7:].strip()
+    return candidate
 
 
 def email_domain(address: str) -> str:
-    return address.rpartition("@")[2].casefold() if "@" in address else ""
+    """The domain of ``address``, lowercase and in ASCII (IDNA) form when it is an address."""
+    try:
+        return parse_address(address.strip()).domain
+    except AddressError:
+        return address.rpartition("@")[2].casefold() if "@" in address else ""
 
 
 def tag_pattern(tag_regex: str) -> re.Pattern[str]:
@@ -109,7 +148,7 @@ _HTML_HINT = re.compile(
 )
 #: ``<alice@acme.com>`` typed into an HTML description would be taken for a tag
 #: by the HTML parser and vanish; it is escaped first.
-_ANGLE_EMAIL = re.compile(rf"<\s*((?:mailto:)?{EMAIL_PATTERN})\s*>")
+_ANGLE_EMAIL = re.compile(rf"<\s*((?:mailto:)?{_CANDIDATE})\s*>")
 _BLOCK_TAGS = frozenset(
     {"p", "div", "li", "ul", "ol", "tr", "table", "blockquote", "pre", "hr", "html-blob"}
     | {f"h{level}" for level in range(1, 7)}
@@ -179,3 +218,8 @@ def _hidden_address(link: Tag) -> str:
     if not address or address.casefold() in link.get_text().casefold():
         return ""
     return f" <{address}>"
+
+
+def name_key(name: str) -> str:
+    """How names compare: case and spacing do not tell two people apart."""
+    return " ".join(name.casefold().split())

@@ -16,8 +16,11 @@ from daemon.domain.model import (
     Attendee,
     CalendarEvent,
     Decision,
+    EventId,
     EventStatus,
     Interview,
+    OwnKind,
+    OwnTag,
     PartStat,
     Person,
     Role,
@@ -39,6 +42,7 @@ def from_utc_text(text: str) -> datetime:
 
 def interview_to_json(interview: Interview) -> str:
     data: dict[str, Any] = {
+        "id": _id_data(interview.id),
         "title": interview.title,
         "company": interview.company,
         "job": interview.job,
@@ -48,7 +52,11 @@ def interview_to_json(interview: Interview) -> str:
         "offers": list(interview.offers),
         "free_text": interview.free_text,
         "decided": (
-            {"outcome": interview.decided.outcome, "source": interview.decided.source}
+            {
+                "outcome": interview.decided.outcome,
+                "source": interview.decided.source,
+                "note": interview.decided.note,
+            }
             if interview.decided
             else None
         ),
@@ -59,7 +67,6 @@ def interview_to_json(interview: Interview) -> str:
 
 def interview_from_json(
     *,
-    uid: str,
     application: str,
     start: str,
     end: str,
@@ -69,7 +76,7 @@ def interview_from_json(
     data = json.loads(data_text)
     decided = data.get("decided")
     return Interview(
-        uid=uid,
+        id=_id_from(data["id"]),
         title=data["title"],
         start=from_utc_text(start),
         end=from_utc_text(end),
@@ -82,7 +89,9 @@ def interview_from_json(
         forgot=tuple(data.get("forgot", ())),
         offers=tuple(data.get("offers", ())),
         free_text=data.get("free_text", ""),
-        decided=Decision(decided["outcome"], decided["source"]) if decided else None,
+        decided=Decision(decided["outcome"], decided["source"], decided.get("note", ""))
+        if decided
+        else None,
         warnings=tuple(data.get("warnings", ())),
     )
 
@@ -116,7 +125,7 @@ def person_from_row(row: Any) -> Person:
 def event_to_json(event: CalendarEvent) -> str:
     """A calendar event as it was listed, for the state store's event cache."""
     data: dict[str, Any] = {
-        "uid": event.uid,
+        "id": _id_data(event.id),
         "title": event.title,
         "start": to_utc_text(event.start),
         "end": to_utc_text(event.end),
@@ -133,15 +142,16 @@ def event_to_json(event: CalendarEvent) -> str:
             for a in event.attendees
         ],
         "organizer": event.organizer,
-        "own_key": event.own_key,
+        "own": {"kind": event.own.kind.value, "key": event.own.key} if event.own else None,
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 def event_from_json(text: str) -> CalendarEvent:
     data = json.loads(text)
+    own = data.get("own")
     return CalendarEvent(
-        uid=data["uid"],
+        id=_id_from(data["id"]),
         title=data["title"],
         start=from_utc_text(data["start"]),
         end=from_utc_text(data["end"]),
@@ -158,5 +168,13 @@ def event_from_json(text: str) -> CalendarEvent:
             for a in data.get("attendees", ())
         ),
         organizer=data.get("organizer", ""),
-        own_key=data.get("own_key"),
+        own=OwnTag(OwnKind(own["kind"]), own["key"]) if own else None,
     )
+
+
+def _id_data(event_id: EventId) -> dict[str, str]:
+    return {"series": event_id.series, "occurrence": event_id.occurrence}
+
+
+def _id_from(data: dict[str, str]) -> EventId:
+    return EventId(data["series"], data.get("occurrence", ""))

@@ -1,106 +1,208 @@
-"""What the state store knows, as the planner sees it: a read-only snapshot.
+"""The ledger of remote writes: drafts and the service's own events, intent before result.
 
-The state store is an intent ledger: a draft or call is recorded as
-``pending`` under its key before the remote write, and as ``created`` with
-the remote id after. A ``pending`` record after a crash means "the write may or
-may not have happened": the next cycle repeats it with the same key, and the
-adapter finds the earlier write instead of writing twice.
+A write is recorded as ``pending`` under its key (committed) before it is made,
+and as ``created`` with the remote id after. A ``pending`` record after a crash
+means "the write may or may not have happened": the next cycle repeats it with
+the same key, and the adapter finds the earlier write instead of writing twice.
+Intents and results come in batches (one transaction for all the intents of a
+cycle, one for all the results): the guarantee is the same, the commits few.
 """
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-from daemon.domain.model import Interview
-
-
-class DraftStatus(enum.StrEnum):
-    PENDING = "pending"
-    CREATED = "created"
-    #: Left the drafts folder: sent, or discarded by the user.
-    GONE = "gone"
-
-
-class CallStatus(enum.StrEnum):
-    PENDING = "pending"
-    CREATED = "created"
-    #: The user deleted the event: that week is skipped.
-    DELETED = "deleted"
-    #: The service is removing it: recorded before the remote delete, so a crash
-    #: in between is finished later instead of being read as the user's deletion.
-    REMOVING = "removing"
-    #: The service removed it (application decided, or a new round restarted the clock).
-    REMOVED = "removed"
-
-
-class DraftKind(enum.StrEnum):
-    THANK_YOU = "thank_you"
-    #: A short note of interest to a decision maker the user did not meet.
-    INTEREST = "interest"
+from daemon.domain.model import OwnKind
+from daemon.store.codec import from_utc_text, to_utc_text
+from daemon.store.records import DraftKind, DraftRecord, DraftStatus, OwnRecord, OwnStatus
 
 
 @dataclass(frozen=True)
-class InterviewRecord:
-    interview: Interview
-    #: When the service first saw the interview; bounds how late drafts may come.
-    first_seen: datetime
-    #: False once the event left the calendar (deleted or cancelled).
-    active: bool = True
-
-
-@dataclass(frozen=True)
-class DraftRecord:
+class DraftIntent:
     key: str
     interview_uid: str
     application: str
     email: str
     name: str
     kind: DraftKind
-    status: DraftStatus
-    late: bool = False
-    remote_id: str = ""
+    late: bool
 
 
 @dataclass(frozen=True)
-class CallRecord:
+class OwnIntent:
     key: str
+    kind: OwnKind
     application: str
-    #: The interview whose hear-back date started this series of calls.
-    round_uid: str
+    interview_uid: str
+    series: str
     seq: int
     start: datetime
     end: datetime
-    status: CallStatus
-    #: The time the event has in the calendar now, if the user moved it.
-    observed_start: datetime | None = None
-    remote_id: str = ""
-    person_name: str = ""
-    #: What the service wrote into the event: the user's additions are what differs.
-    written_text: str = ""
-
-    @property
-    def effective_start(self) -> datetime:
-        return self.observed_start or self.start
-
-    @property
-    def effective_end(self) -> datetime:
-        return self.effective_start + (self.end - self.start)
+    person_name: str
+    #: What the service writes into the event: the user's additions are what differs.
+    written_text: str
 
 
-@dataclass(frozen=True)
-class DecisionRecord:
-    application: str
-    outcome: str
-    source: str
-    decided_at: datetime
+class Ledger:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
 
+    # -- reading ---------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Snapshot:
-    interviews: Mapping[str, InterviewRecord] = field(default_factory=dict)
-    drafts: Mapping[str, DraftRecord] = field(default_factory=dict)
-    calls: Mapping[str, CallRecord] = field(default_factory=dict)
-    decisions: Mapping[str, DecisionRecord] = field(default_factory=dict)
+    def drafts(self) -> list[DraftRecord]:
+        return [
+            DraftRecord(
+                key=row["key"],
+                interview_uid=row["interview_uid"],
+                application=row["application"],
+                email=row["email"],
+                name=row["name"],
+                kind=DraftKind(row["kind"]),
+                status=DraftStatus(row["status"]),
+                late=bool(row["late"]),
+                remote_id=row["remote_id"],
+            )
+            for row in self._db.execute("SELECT * FROM drafts ORDER BY intended_at, key")
+        ]
+
+    def own(self) -> list[OwnRecord]:
+        return [
+            OwnRecord(
+                key=row["key"],
+                kind=OwnKind(row["kind"]),
+                application=row["application"],
+                interview_uid=row["interview_uid"],
+                series=row["series"],
+                seq=row["seq"],
+                start=from_utc_text(row["start"]),
+                end=from_utc_text(row["end"]),
+                status=OwnStatus(row["status"]),
+                observed_start=(
+                    from_utc_text(row["observed_start"]) if row["observed_start"] else None
+                ),
+                remote_id=row["remote_id"],
+                person_name=row["person_name"],
+                written_text=row["written_text"],
+            )
+            for row in self._db.execute("SELECT * FROM own_events ORDER BY start, key")
+        ]
+
+    # -- drafts ------------------------------------------------------------------------
+
+    def intend_drafts(self, intents: Iterable[DraftIntent], now: datetime) -> None:
+        stamp = to_utc_text(now)
+        self._db.executemany(
+            "INSERT INTO drafts(key, interview_uid, application, email, name, kind, status, late, "
+            "intended_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(key) DO NOTHING",
+            [
+                (
+                    i.key,
+                    i.interview_uid,
+                    i.application,
+                    i.email,
+                    i.name,
+                    i.kind.value,
+                    DraftStatus.PENDING.value,
+                    int(i.late),
+                    stamp,
+                    stamp,
+                )
+                for i in intents
+            ],
+        )
+
+    def drafts_created(self, created: Iterable[tuple[str, str]], now: datetime) -> None:
+        """(key, remote id) of each draft that now exists."""
+        self._db.executemany(
+            "UPDATE drafts SET status = ?, remote_id = ?, updated_at = ? WHERE key = ?",
+            [(DraftStatus.CREATED.value, remote, to_utc_text(now), key) for key, remote in created],
+        )
+
+    def drafts_gone(self, keys: Iterable[str], now: datetime) -> None:
+        self._db.executemany(
+            "UPDATE drafts SET status = ?, updated_at = ? WHERE key = ? AND status = ?",
+            [
+                (DraftStatus.GONE.value, to_utc_text(now), key, DraftStatus.CREATED.value)
+                for key in keys
+            ],
+        )
+
+    # -- own events --------------------------------------------------------------------
+
+    def intend_own(self, intents: Iterable[OwnIntent], now: datetime) -> None:
+        self._db.executemany(
+            "INSERT INTO own_events(key, kind, application, interview_uid, series, seq, start, "
+            "end, status, person_name, written_text, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+            [
+                (
+                    i.key,
+                    i.kind.value,
+                    i.application,
+                    i.interview_uid,
+                    i.series,
+                    i.seq,
+                    to_utc_text(i.start),
+                    to_utc_text(i.end),
+                    OwnStatus.PENDING.value,
+                    i.person_name,
+                    i.written_text,
+                    to_utc_text(now),
+                )
+                for i in intents
+            ],
+        )
+
+    def own_created(self, created: Iterable[tuple[str, str]], now: datetime) -> None:
+        """(key, remote id) of each own event that now exists."""
+        self._db.executemany(
+            "UPDATE own_events SET status = ?, remote_id = ?, updated_at = ? WHERE key = ?",
+            [(OwnStatus.CREATED.value, remote, to_utc_text(now), key) for key, remote in created],
+        )
+
+    def own_moved(self, moves: Iterable[tuple[str, datetime, datetime]], now: datetime) -> None:
+        """The service moved these events (key, start, end): that is their time now."""
+        self._db.executemany(
+            "UPDATE own_events SET start = ?, end = ?, observed_start = NULL, updated_at = ? "
+            "WHERE key = ?",
+            [(to_utc_text(s), to_utc_text(e), to_utc_text(now), key) for key, s, e in moves],
+        )
+
+    def own_status(self, keys: Iterable[str], status: OwnStatus, now: datetime) -> None:
+        self._db.executemany(
+            "UPDATE own_events SET status = ?, updated_at = ? WHERE key = ?",
+            [(status.value, to_utc_text(now), key) for key in keys],
+        )
+
+    def observe_own(self, key: str, start: datetime | None, now: datetime) -> None:
+        """The user moved (``start``) or deleted (None) an own event."""
+        if start is None:
+            self.own_status([key], OwnStatus.DELETED, now)
+            return
+        # Moved, or restored after a deletion: either way the event is there.
+        self._db.execute(
+            "UPDATE own_events SET observed_start = ?, updated_at = ?, "
+            "status = CASE status WHEN ? THEN ? ELSE status END WHERE key = ?",
+            (
+                to_utc_text(start),
+                to_utc_text(now),
+                OwnStatus.DELETED.value,
+                OwnStatus.CREATED.value,
+                key,
+            ),
+        )
+
+    def follow_interview(self, interview_uid: str, application: str) -> None:
+        """Drafts and own events move with their interview into its (corrected) application."""
+        self._db.execute(
+            "UPDATE own_events SET application = ? WHERE interview_uid = ?",
+            (application, interview_uid),
+        )
+        self._db.execute(
+            "UPDATE drafts SET application = ? WHERE interview_uid = ?",
+            (application, interview_uid),
+        )

@@ -17,13 +17,14 @@ from __future__ import annotations
 import contextlib
 import mailbox
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
 from daemon.compose.mime import check_draft_key, message_bytes, stored_keys
 from daemon.domain.errors import BackendError
+from daemon.domain.ports import WriteResult
 
 #: Maildir flags of a new draft: D = draft, S = seen (not announced as unread mail).
 DRAFT_FLAGS = "DS"
@@ -66,13 +67,38 @@ class MaildirDraftStore:
     def path(self) -> Path:
         return self._path
 
-    def create_draft(self, key: str, message: EmailMessage) -> str:
-        check_draft_key(key, message)
-        raw = message_bytes(message)
+    def create_drafts(self, drafts: Sequence[tuple[str, EmailMessage]]) -> list[WriteResult]:
+        """Add each draft whose key is not in the folder yet; the folder is scanned once."""
+        prepared: list[tuple[str, bytes | None, str]] = []
+        for key, message in drafts:
+            try:
+                check_draft_key(key, message)
+                prepared.append((key, message_bytes(message), ""))
+            except ValueError as error:
+                prepared.append((key, None, str(error)))
         box = self._open()
-        for entry in self._scan():
-            if key in entry.keys:
-                return entry.mailbox_key
+        existing = {k: entry.mailbox_key for entry in self._scan() for k in entry.keys}
+        results: list[WriteResult] = []
+        added = False
+        for key, raw, problem in prepared:
+            if raw is None:
+                results.append(WriteResult(key, error=problem))
+            elif key in existing:
+                results.append(WriteResult(key, existing[key]))
+            else:
+                existing[key] = self._add(box, raw)
+                results.append(WriteResult(key, existing[key]))
+                added = True
+        if added:
+            try:
+                # One sync for the batch: the new entries are durable before the
+                # ledger says "created".
+                _sync_folder(self._path / "cur")
+            except OSError as exc:
+                raise BackendError(f"maildir {self._path}: could not sync: {exc}") from exc
+        return results
+
+    def _add(self, box: mailbox.Maildir, raw: bytes) -> str:
         draft = mailbox.MaildirMessage(raw)
         draft.set_subdir("cur")
         draft.set_flags(DRAFT_FLAGS)
@@ -81,7 +107,6 @@ class MaildirDraftStore:
             file = self._path / "cur" / f"{mailbox_key}{box.colon}{draft.get_info()}"
             with contextlib.suppress(FileNotFoundError):  # a mail client already renamed it
                 file.chmod(0o600)
-            _sync_folder(self._path / "cur")
         except (OSError, mailbox.Error) as exc:
             raise BackendError(f"maildir {self._path}: could not add a draft: {exc}") from exc
         return mailbox_key

@@ -25,15 +25,14 @@ from typing import Any
 
 from .errors import ApiError, bad_request
 
-# Body fields Google requires although the documents do not mark them.
-# events.insert/update: "Missing end time." (events reference); a draft needs a message.
+# Body fields Google requires beyond what the documents annotate (`annotations.required` marks
+# events.insert's start/end and drafts.send's id): a draft cannot be created or updated without a
+# message.
 REQUIRED_BODY_FIELDS: dict[str, tuple[str, ...]] = {
-    "calendar.events.insert": ("start", "end"),
-    "calendar.events.update": ("start", "end"),
-    "calendar.events.import": ("iCalUID", "start", "end"),
     "gmail.users.drafts.create": ("message",),
     "gmail.users.drafts.update": ("message",),
 }
+_REQUIRED_MESSAGES = {"start": "Missing start time.", "end": "Missing end time."}
 
 # A value list in a description: lines like `- "confirmed" - The event is confirmed.`
 _POSSIBLE_VALUES = re.compile(r'^- "([^"]+)"', re.MULTILINE)
@@ -235,7 +234,10 @@ def _check_format(spec: Mapping[str, Any], value: str, where: str) -> None:
     fmt = spec.get("format")
     try:
         if fmt in ("date-time", "google-datetime"):
-            parse_rfc3339(value, where)
+            # In bodies an offset may be left out when a timeZone field says where (EventDateTime).
+            if "T" not in value.upper():
+                raise ValueError(value)
+            datetime.fromisoformat(value)
         elif fmt == "date":
             date.fromisoformat(value)
         elif fmt in ("int64", "uint64"):
@@ -317,10 +319,15 @@ def check_value(api: Api, spec: Mapping[str, Any], value: Any, where: str) -> No
         return
 
 
-def _required_by_annotation(api: Api, ref: str, method_id: str, body: Mapping[str, Any]) -> None:
-    for key, spec in api.schemas[ref].get("properties", {}).items():
-        if method_id in spec.get("annotations", {}).get("required", ()) and body.get(key) is None:
-            raise bad_request(f"Missing required field: {key}", reason="required", location=key)
+def _required(api: Api, method: Method) -> list[str]:
+    assert method.request_ref is not None
+    properties = api.schemas[method.request_ref].get("properties", {})
+    marked = [
+        key
+        for key, spec in properties.items()
+        if method.id in spec.get("annotations", {}).get("required", ())
+    ]
+    return marked + [key for key in REQUIRED_BODY_FIELDS.get(method.id, ()) if key not in marked]
 
 
 def check_body(method: Method, body: Any) -> None:
@@ -332,10 +339,7 @@ def check_body(method: Method, body: Any) -> None:
         body = {}
     where = "resource" if method.api == "calendar" else method.request_parameter_name
     check_value(api, {"$ref": method.request_ref}, body, where)
-    _required_by_annotation(api, method.request_ref, method.id, body)
-    for key in REQUIRED_BODY_FIELDS.get(method.id, ()):
+    for key in _required(api, method):
         if body.get(key) is None:
-            message = {"start": "Missing start time.", "end": "Missing end time."}.get(
-                key, f"Missing required field: {key}"
-            )
+            message = _REQUIRED_MESSAGES.get(key, f"Missing required field: {key}")
             raise ApiError(400, message, "required", location=key, location_type="body")

@@ -225,6 +225,7 @@ class GmailService:
             if page is None or page.key != what:
                 raise bad_request("Invalid pageToken", reason="invalidArgument")
             return self._serve(page)
+        candidates: list[tuple[StoredDraft | None, StoredMessage]]
         if what == "drafts":
             candidates = [(d, self.messages[d.message_id]) for d in self.drafts.values()]
         else:
@@ -356,7 +357,7 @@ def _message_view(
 
 # ---- the search language ------------------------------------------------------------------
 
-_TERM = re.compile(r'(-?)(?:([A-Za-z]+):)?("(?:[^"]*)"|\S+)')
+_TERM = re.compile(r'(-?)(?:([A-Za-z0-9]+):)?("(?:[^"]*)"|\S+)')
 _FOLDERS = {
     "sent": "SENT",
     "draft": "DRAFT",

@@ -103,7 +103,7 @@ def test_the_layer_check_can_fail() -> None:
     """The reading layer importing the store would be caught."""
     layer, target = "reading", "store"
     assert target not in ALLOWED[layer]
-    assert "daemon.store.ledger" in imports_of("daemon.planning.planner")
+    assert "daemon.store.records" in imports_of("daemon.planning.planner")
 
 
 def test_the_core_imports_no_adapter_and_no_calendar_or_google_module() -> None:

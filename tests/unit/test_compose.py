@@ -14,7 +14,7 @@ import pytest
 from daemon.compose.composer import Composer
 from daemon.compose.mime import build_message
 from daemon.domain.errors import ConfigError
-from daemon.domain.model import Interview, Person, Role
+from daemon.domain.model import EventId, Interview, Person, Role
 from daemon.domain.settings import Profile
 
 ZONE = ZoneInfo("Europe/Berlin")
@@ -51,7 +51,7 @@ NEGATIVE = re.compile(
 
 def interview(**changes: object) -> Interview:
     base = Interview(
-        uid="uid-1",
+        id=EventId("uid-1"),
         title="Interview: Acme",
         start=START,
         end=START + timedelta(hours=1),

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from daemon.app.backends import Port
 from daemon.app.config import (
-    CALENDAR_BACKENDS,
-    DRAFT_BACKENDS,
     SECTIONS,
     TOP_LEVEL,
     default_state_path,
@@ -22,6 +21,7 @@ from daemon.app.config import (
     starter_config,
     system_timezone,
 )
+from daemon.app.registry import registry
 from daemon.domain.errors import ConfigError
 from daemon.domain.settings import DEFAULT_PATTERNS, Settings
 
@@ -122,10 +122,10 @@ def test_every_key_is_parsed(tmp_path: Path, environ: dict[str, str]) -> None:
     assert profile.qualifications == ("Python", "SQL")
     assert profile.signature == "Best,\nAlex"
     assert settings.calendar.backend == "ics"
-    assert settings.calendar.path == "https://example.com/cal.ics"
-    assert settings.calendar.calls_path == folder / "calls.ics"
+    assert settings.calendar.options["path"] == "https://example.com/cal.ics"
+    assert settings.calendar.options["calls_path"] == folder / "calls.ics"
     assert settings.drafts.backend == "maildir"
-    assert settings.drafts.path == Path("/mail/Drafts")
+    assert settings.drafts.options["path"] == Path("/mail/Drafts")
     assert settings.state.path == folder / "state/db.sqlite3"
     assert settings.interviews.patterns == ("chat", "meet")
     assert settings.interviews.grace_minutes == 0
@@ -148,13 +148,14 @@ def test_schema_covers_every_settings_field() -> None:
     for name, section in SECTIONS.items():
         field_names = {f.name for f in dataclasses.fields(section.factory)}
         assert field_names == set(section.keys), name
-    top_fields = {f.name for f in dataclasses.fields(Settings)} - set(SECTIONS) - {"source"}
+    ports = {"calendar", "drafts", "providers"}
+    top_fields = {f.name for f in dataclasses.fields(Settings)} - set(SECTIONS) - {"source"} - ports
     assert top_fields == set(TOP_LEVEL)
 
 
 def test_backend_tables_hold_todays_backends() -> None:
-    assert list(CALENDAR_BACKENDS) == ["ics"]
-    assert list(DRAFT_BACKENDS) == ["maildir"]
+    assert [b.name for b in registry().for_port(Port.CALENDAR)] == ["ics"]
+    assert [b.name for b in registry().for_port(Port.DRAFTS)] == ["maildir"]
 
 
 # --- defaults --------------------------------------------------------------------------
@@ -168,8 +169,8 @@ def test_defaults(tmp_path: Path, environ: dict[str, str], home: Path) -> None:
     assert settings.profile.name == settings.profile.email == ""
     assert str(settings.profile.timezone) == "America/Chicago"  # from $TZ
     assert settings.profile.qualifications == ()
-    assert settings.calendar.path == str(folder / "calendar.ics")
-    assert settings.calendar.calls_path == folder / "calendar.ics"  # calls go into path
+    assert settings.calendar.options["path"] == str(folder / "calendar.ics")
+    assert settings.calendar.options["calls_path"] == folder / "calendar.ics"  # calls go into path
     assert settings.state.path == home / ".local/state/interview-followup/state.sqlite3"
     assert settings.templates_dir is None
     assert settings.interviews.patterns == DEFAULT_PATTERNS
@@ -299,7 +300,8 @@ call_time = "25:00"
     assert problems(tmp_path, text, environ) == [
         "profile.timezone: unknown time zone 'Mars/Olympus' (expected an IANA name like"
         " Europe/Berlin)",
-        "profile.email: expected an email address like you@example.com (got 'not an address')",
+        "profile.email: expected an email address like you@example.com; it contains a space"
+        " (got 'not an address')",
         "calendar.backend: expected one of: ics (got 'google')",
         "drafts.pth: unknown key (did you mean path?)",
         "drafts.path: required by backend 'maildir' (a local Maildir folder)",
@@ -492,9 +494,9 @@ path = "state.sqlite3"
     # ...but what is in it is relative to its own folder, as an absolute path.
     assert settings.source == folder / "config.toml"
     assert settings.templates_dir == folder / "../templates"
-    assert settings.calendar.path == str(folder / "cal/interviews.ics")
-    assert settings.calendar.calls_path == folder / "cal/calls.ics"
-    assert settings.drafts.path == folder / "Drafts"
+    assert settings.calendar.options["path"] == str(folder / "cal/interviews.ics")
+    assert settings.calendar.options["calls_path"] == folder / "cal/calls.ics"
+    assert settings.drafts.options["path"] == folder / "Drafts"
     assert settings.state.path == folder / "state.sqlite3"
 
 
@@ -510,9 +512,9 @@ path = "~/s.db"
 """
     settings = load(tmp_path, text, environ)
     assert settings.templates_dir == home
-    assert settings.calendar.path == str(home / "cal.ics")
-    assert settings.calendar.calls_path == home / "cal.ics"
-    assert settings.drafts.path == home / "Mail/Drafts"
+    assert settings.calendar.options["path"] == str(home / "cal.ics")
+    assert settings.calendar.options["calls_path"] == home / "cal.ics"
+    assert settings.drafts.options["path"] == home / "Mail/Drafts"
     assert settings.state.path == home / "s.db"
 
 
@@ -526,14 +528,19 @@ def test_unknown_user_home(tmp_path: Path, environ: dict[str, str]) -> None:
 def test_url_calendar_keeps_the_url(tmp_path: Path, environ: dict[str, str]) -> None:
     text = '[calendar]\npath = "https://example.com/c.ics?key=1"\ncalls_path = "calls.ics"\n'
     settings = load(tmp_path, text + '[drafts]\npath = "D"\n', environ)
-    assert settings.calendar.path == "https://example.com/c.ics?key=1"
-    assert settings.calendar.calls_path == tmp_path / "conf/calls.ics"
+    assert settings.calendar.options["path"] == "https://example.com/c.ics?key=1"
+    assert settings.calendar.options["calls_path"] == tmp_path / "conf/calls.ics"
 
 
-def test_webcal_is_read_as_https(tmp_path: Path, environ: dict[str, str]) -> None:
-    text = '[calendar]\npath = "webcal://example.com/c.ics"\ncalls_path = "calls.ics"\n'
+@pytest.mark.parametrize("scheme", ["webcal", "webcals"])
+def test_webcal_urls_are_accepted_as_the_reader_reads_them(
+    tmp_path: Path, environ: dict[str, str], scheme: str
+) -> None:
+    # The config keeps the URL as written; the adapter fetches it as https (one
+    # copy of the rule, in integrations/ics/urls.py and source.py).
+    text = f'[calendar]\npath = "{scheme}://example.com/c.ics"\ncalls_path = "calls.ics"\n'
     settings = load(tmp_path, text + '[drafts]\npath = "D"\n', environ)
-    assert settings.calendar.path == "https://example.com/c.ics"
+    assert settings.calendar.options["path"] == f"{scheme}://example.com/c.ics"
 
 
 def test_url_calendar_needs_calls_path(tmp_path: Path, environ: dict[str, str]) -> None:
@@ -546,8 +553,8 @@ def test_url_calendar_needs_calls_path(tmp_path: Path, environ: dict[str, str]) 
 
 def test_files_need_not_exist(tmp_path: Path, environ: dict[str, str]) -> None:
     settings = load(tmp_path, REQUIRED, environ)
-    assert settings.drafts.path is not None
-    assert not settings.drafts.path.exists()
+    assert settings.drafts.options["path"] is not None
+    assert not settings.drafts.options["path"].exists()
 
 
 # --- finding and reading the file ------------------------------------------------------
@@ -611,7 +618,7 @@ def test_not_utf8(tmp_path: Path, environ: dict[str, str]) -> None:
 def test_byte_order_mark_is_tolerated(tmp_path: Path, environ: dict[str, str]) -> None:
     path = tmp_path / "config.toml"
     path.write_bytes(b"\xef\xbb\xbf" + REQUIRED.encode())
-    assert load_settings(path, environ).drafts.path == tmp_path / "Drafts"
+    assert load_settings(path, environ).drafts.options["path"] == tmp_path / "Drafts"
 
 
 # --- config.example.toml ---------------------------------------------------------------
@@ -619,8 +626,8 @@ def test_byte_order_mark_is_tolerated(tmp_path: Path, environ: dict[str, str]) -
 
 def test_example_config_loads(environ: dict[str, str], home: Path) -> None:
     settings = load_settings(EXAMPLE, environ)  # no file it names exists here
-    assert settings.calendar.path == str(home / "calendar.ics")
-    assert settings.drafts.path == home / "Mail/Drafts"
+    assert settings.calendar.options["path"] == str(home / "calendar.ics")
+    assert settings.drafts.options["path"] == home / "Mail/Drafts"
 
 
 def test_example_shows_defaults_where_it_sets_values(environ: dict[str, str]) -> None:
@@ -680,9 +687,9 @@ def test_documented_keys_parser_sees_a_missing_key() -> None:
 def test_starter_config_loads(tmp_path: Path, environ: dict[str, str]) -> None:
     path = write(tmp_path / "new", starter_config())
     settings = load_settings(path, environ)
-    assert settings.calendar.path == str(tmp_path / "new/calendar.ics")
-    assert settings.calendar.calls_path == tmp_path / "new/calendar.ics"
-    assert settings.drafts.path == tmp_path / "new/Drafts"
+    assert settings.calendar.options["path"] == str(tmp_path / "new/calendar.ics")
+    assert settings.calendar.options["calls_path"] == tmp_path / "new/calendar.ics"
+    assert settings.drafts.options["path"] == tmp_path / "new/Drafts"
     assert settings.profile.name == settings.profile.email == ""  # no placeholder leaks
     assert str(settings.profile.timezone) == "America/Chicago"
 
@@ -693,15 +700,15 @@ def test_starter_config_with_values(tmp_path: Path, environ: dict[str, str]) -> 
         name=name,
         email="zoe@example.com",
         timezone="Asia/Kolkata",
-        calendar_path="webcal://example.com/c.ics",
-        drafts_path="~/Maildir/Drafts",
+        calendar={"path": "webcal://example.com/c.ics", "calls_path": "calls.ics"},
+        drafts={"path": "~/Maildir/Drafts"},
     )
     settings = load_settings(write(tmp_path, text), environ)
     assert settings.profile.name == name
     assert settings.profile.email == "zoe@example.com"
     assert str(settings.profile.timezone) == "Asia/Kolkata"
-    assert settings.calendar.path == "https://example.com/c.ics"
-    assert settings.calendar.calls_path == tmp_path / "calls.ics"  # a URL needs one
+    assert settings.calendar.options["path"] == "webcal://example.com/c.ics"
+    assert settings.calendar.options["calls_path"] == tmp_path / "calls.ics"  # a URL needs one
 
 
 def test_starter_config_refuses_what_would_not_load() -> None:

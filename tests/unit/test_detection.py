@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from daemon.domain.model import Attendee, CalendarEvent, EventStatus, PartStat
+from daemon.domain.model import (
+    Attendee,
+    CalendarEvent,
+    EventId,
+    EventStatus,
+    OwnKind,
+    OwnTag,
+    PartStat,
+)
 from daemon.domain.settings import DEFAULT_PATTERNS
 from daemon.reading.detection import Detection, detect, is_interview, matching_pattern
 
@@ -19,7 +27,7 @@ START = datetime(2026, 12, 1, 13, 0, tzinfo=UTC)
 
 def event(title: str = "Lunch", description: str = "", **changes: object) -> CalendarEvent:
     base = CalendarEvent(
-        uid="e1",
+        id=EventId("e1"),
         title=title,
         start=START,
         end=START + timedelta(hours=1),
@@ -124,7 +132,8 @@ def test_the_reason_names_the_pattern():
         ({"all_day": True}, "all-day event"),
         ({"status": EventStatus.CANCELLED}, "cancelled"),
         ({"status": "CANCELLED"}, "cancelled"),
-        ({"own_key": "call-123"}, "created by the service"),
+        ({"own": OwnTag(OwnKind.CALL, "call-123")}, "created by the service"),
+        ({"own": OwnTag(OwnKind.DEBRIEF, "debrief-1")}, "created by the service"),
         ({"description": "#nofollowup"}, "tagged #nofollowup"),
         ({"description": "<p>Skip this: #no-followup</p>"}, "tagged #nofollowup"),
         ({"title": "Interview with Acme #NoFollowUp"}, "tagged #nofollowup"),

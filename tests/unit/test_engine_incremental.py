@@ -13,13 +13,13 @@ from dataclasses import dataclass, replace
 import pytest
 
 from daemon.compose.composer import Composer
-from daemon.domain.model import CalendarEvent, Interview
-from daemon.domain.ports import EventChanges
+from daemon.domain.model import CalendarEvent, EventId, Interview
+from daemon.domain.ports import EventChanges, Skipped
 from daemon.domain.settings import Settings
 from daemon.engine.cycle import CycleReport, Engine
 from daemon.planning.actions import MarkInterviewRemoved
 from daemon.reading.interviews import interpret
-from daemon.store.ledger import CallStatus, DraftStatus
+from daemon.store.records import DraftStatus, OwnStatus
 from daemon.store.state import StateStore
 from integrations.memory.calendar import MemoryCalendar
 from integrations.memory.drafts import MemoryDraftStore
@@ -59,11 +59,11 @@ class Setup:
 
     def cycle(self, when: str, *, dry_run: bool = False) -> CycleReport:
         report = self.engine.cycle(at(when), dry_run=dry_run)
-        assert report.ok, report.problems
+        assert not report.problems, report.problems
         return report
 
     def live_calls(self) -> list[str]:
-        return [c.key for c in self.store.calls() if c.status is CallStatus.CREATED]
+        return [c.key for c in self.store.ledger.own() if c.status is OwnStatus.CREATED]
 
 
 def make_setup(*, incremental: bool, settings: Settings | None = None) -> Setup:
@@ -75,7 +75,7 @@ def make_setup(*, incremental: bool, settings: Settings | None = None) -> Setup:
 
 
 def removed_uids(report: CycleReport) -> list[str]:
-    return [a.uid for a in report.planned if isinstance(a, MarkInterviewRemoved)]
+    return [str(a.id) for a in report.planned if isinstance(a, MarkInterviewRemoved)]
 
 
 @pytest.mark.parametrize("incremental", [True, False], ids=["incremental", "complete"])
@@ -104,11 +104,11 @@ def test_a_timeline_over_incremental_listings_matches_complete_ones(incremental:
     assert s.live_calls() == [call_key]
 
     # The user deletes the call: that week is skipped, nothing is re-created.
-    s.calendar.user_delete_call(call_key)
+    s.calendar.user_delete(call_key)
     deleted = s.cycle("2026-12-03 09:00")
     if incremental:
-        assert s.calendar.answers[-1].removed == (call_key + "@interview-followup",)
-    assert {c.key: c.status for c in s.store.calls()} == {call_key: CallStatus.DELETED}
+        assert s.calendar.answers[-1].removed == (EventId(call_key + "@interview-followup"),)
+    assert {c.key: c.status for c in s.store.ledger.own()} == {call_key: OwnStatus.DELETED}
     assert (deleted.calls_created, deleted.calls_removed) == (0, 0)
     assert removed_uids(deleted) == []
 
@@ -116,27 +116,27 @@ def test_a_timeline_over_incremental_listings_matches_complete_ones(incremental:
     later = s.cycle("2026-12-09 09:00")
     assert later.calls_created == 1
     (next_key,) = s.live_calls()
-    assert s.calendar.call(next_key) is not None
+    assert s.calendar.own(next_key) is not None
 
     # The interview leaves the calendar: its future call goes with it.
-    s.calendar.remove_event(INTERVIEW.uid)
+    s.calendar.remove_event(INTERVIEW.id)
     gone = s.cycle("2026-12-10 09:00")
     if incremental:
-        assert s.calendar.answers[-1].removed == (INTERVIEW.uid,)
+        assert s.calendar.answers[-1].removed == (INTERVIEW.id,)
     assert removed_uids(gone) == [INTERVIEW.uid]
     assert gone.calls_removed == 1
-    assert s.calendar.call(next_key) is None
+    assert s.calendar.own(next_key) is None
     assert [r.active for r in s.store.interviews()] == [False]
-    assert {c.key: c.status for c in s.store.calls()} == {
-        call_key: CallStatus.DELETED,
-        next_key: CallStatus.REMOVED,
+    assert {c.key: c.status for c in s.store.ledger.own()} == {
+        call_key: OwnStatus.DELETED,
+        next_key: OwnStatus.REMOVED,
     }
-    assert [d.status for d in s.store.drafts()] == [DraftStatus.CREATED] * 2
+    assert [d.status for d in s.store.ledger.drafts()] == [DraftStatus.CREATED] * 2
 
     # Nothing more happens, and the cache is the calendar as it is.
     idle = s.cycle("2026-12-11 09:00")
     assert idle.planned == []
-    assert by_uid(s.store.cached_events()) == by_uid(s.calendar.events)
+    assert by_uid(s.store.events.events()) == by_uid(s.calendar.events)
 
 
 def test_the_engine_passes_the_stored_checkpoint() -> None:
@@ -160,7 +160,7 @@ def test_an_unknown_checkpoint_is_answered_with_a_complete_listing_that_refills_
     other.add_event(LUNCH)
     other.add_event(INTERVIEW)
     for key in s.live_calls():
-        call = s.calendar.call(key)
+        call = s.calendar.own(key)
         assert call is not None
         other.add_event(call)
     s.engine.calendar = other
@@ -170,7 +170,7 @@ def test_an_unknown_checkpoint_is_answered_with_a_complete_listing_that_refills_
     assert other.answers[-1].complete
     assert report.planned == []
     assert s.store.checkpoint("calendar") == other.answers[-1].checkpoint
-    assert by_uid(s.store.cached_events()) == by_uid(other.events)
+    assert by_uid(s.store.events.events()) == by_uid(other.events)
 
 
 def test_a_dry_run_changes_nothing() -> None:
@@ -179,19 +179,19 @@ def test_a_dry_run_changes_nothing() -> None:
     s.calendar.add_event(LUNCH)
     s.cycle("2026-12-01 09:00")  # before the interview ends: nothing to write yet
     checkpoint = s.store.checkpoint("calendar")
-    cached = s.store.cached_events()
+    cached = s.store.events.events()
     snapshot = s.store.snapshot()
-    s.calendar.remove_event(LUNCH.uid)
+    s.calendar.remove_event(LUNCH.id)
 
     report = s.cycle("2026-12-01 13:00", dry_run=True)
 
     assert report.planned  # drafts and a call would be made
     assert not s.calendar.answers[-1].complete
     assert s.store.checkpoint("calendar") == checkpoint
-    assert s.store.cached_events() == cached
+    assert s.store.events.events() == cached
     assert s.store.snapshot() == snapshot
     assert s.drafts.writes == 0
-    assert s.calendar.calls_created == 0
+    assert s.calendar.own_created == 0
 
 
 def test_cache_and_checkpoint_move_only_with_the_recorded_plan() -> None:
@@ -200,8 +200,8 @@ def test_cache_and_checkpoint_move_only_with_the_recorded_plan() -> None:
     s.calendar.add_event(LUNCH)
     s.cycle("2026-12-01 09:00")
     checkpoint = s.store.checkpoint("calendar")
-    cached = s.store.cached_events()
-    s.calendar.remove_event(INTERVIEW.uid)
+    cached = s.store.events.events()
+    s.calendar.remove_event(INTERVIEW.id)
 
     def crash(name: str, value: str) -> None:
         raise RuntimeError("power cut")
@@ -212,26 +212,26 @@ def test_cache_and_checkpoint_move_only_with_the_recorded_plan() -> None:
 
     # The whole transaction rolled back: the cache still matches the checkpoint.
     assert s.store.checkpoint("calendar") == checkpoint
-    assert s.store.cached_events() == cached
+    assert s.store.events.events() == cached
     assert [r.active for r in s.store.interviews()] == [True]
 
     del s.store.set_checkpoint
     report = s.cycle("2026-12-01 10:05")
     assert removed_uids(report) == [INTERVIEW.uid]
-    assert [e.uid for e in s.store.cached_events()] == [LUNCH.uid]
+    assert [e.uid for e in s.store.events.events()] == [LUNCH.uid]
 
 
 def test_an_unchanged_complete_listing_does_not_rewrite_the_cache() -> None:
     s = make_setup(incremental=False)
     s.calendar.add_event(LUNCH)
     writes: list[int] = []
-    replace_events = s.store.replace_events
+    replace_events = s.store.events.replace
 
     def counting(events: object, **kwargs: object) -> None:
         writes.append(1)
         replace_events(events, **kwargs)  # type: ignore[arg-type]
 
-    s.store.replace_events = counting  # type: ignore[method-assign]
+    s.store.events.replace = counting  # type: ignore[method-assign]
     for hour in ("09", "10", "11"):
         s.cycle(f"2026-12-01 {hour}:00")
     assert len(writes) == 1
@@ -246,7 +246,7 @@ def test_an_empty_complete_listing_keeps_the_cache_and_the_checkpoint() -> None:
     s.calendar.add_event(LUNCH)
     s.cycle("2026-12-01 13:00")
     checkpoint = s.store.checkpoint("calendar")
-    cached = s.store.cached_events()
+    cached = s.store.events.events()
     # A full resync (an expired sync token) that suddenly returns nothing.
     s.engine.calendar = SpyCalendar(incremental=True)
 
@@ -254,7 +254,7 @@ def test_an_empty_complete_listing_keeps_the_cache_and_the_checkpoint() -> None:
 
     assert removed_uids(report) == []
     assert s.store.checkpoint("calendar") == checkpoint
-    assert s.store.cached_events() == cached
+    assert s.store.events.events() == cached
 
 
 def test_events_before_the_cached_window_are_not_taken_as_deleted() -> None:
@@ -276,7 +276,7 @@ def test_events_before_the_cached_window_are_not_taken_as_deleted() -> None:
     windowed.add_event(LUNCH)
     s.engine.calendar = windowed
     s.cycle("2026-12-01 09:00")
-    assert s.store.cached_window_start() == window
+    assert s.store.events.window_start() == window
     windowed.add_event(replace(LUNCH, title="Lunch with Kim"))
 
     report = s.cycle("2026-12-01 10:00")
@@ -296,7 +296,8 @@ def test_an_unreadable_event_keeps_its_cached_version() -> None:
         def changes(self, checkpoint: str | None) -> EventChanges:
             answer = super().changes(checkpoint)
             events = tuple(e for e in answer.events if e.uid != INTERVIEW.uid)
-            return replace(answer, events=events, skipped=((INTERVIEW.uid, "bad DTSTART"),))
+            skip = Skipped(f"event {INTERVIEW.uid}", "bad DTSTART", event=INTERVIEW.id)
+            return replace(answer, events=events, skipped=(skip,))
 
     broken = Broken(incremental=True)
     for event in s.calendar.events:
@@ -305,7 +306,7 @@ def test_an_unreadable_event_keeps_its_cached_version() -> None:
     # A complete listing (a new checkpoint) in which the interview cannot be read ...
     report = s.engine.cycle(at("2026-12-01 14:00"))
     assert removed_uids(report) == []
-    assert INTERVIEW.uid in by_uid(s.store.cached_events())
+    assert INTERVIEW.uid in by_uid(s.store.events.events())
     # ... and an incremental one after it that does not mention the interview.
     broken.add_event(replace(LUNCH, title="Lunch with Kim"))
     report = s.engine.cycle(at("2026-12-01 15:00"))
@@ -327,7 +328,7 @@ def test_removing_the_last_event_incrementally_is_a_removal() -> None:
     s = make_setup(incremental=True)
     s.calendar.add_event(INTERVIEW)
     s.cycle("2026-12-01 09:00")  # seen before it ended: no drafts, no call yet
-    s.calendar.remove_event(INTERVIEW.uid)
+    s.calendar.remove_event(INTERVIEW.id)
     gone = s.cycle("2026-12-01 13:00")
     assert not s.calendar.answers[-1].complete
     assert removed_uids(gone) == [INTERVIEW.uid]

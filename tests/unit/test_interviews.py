@@ -14,8 +14,11 @@ from hypothesis import strategies as st
 from daemon.domain.model import (
     Attendee,
     CalendarEvent,
+    EventId,
     EventStatus,
     Interview,
+    OwnKind,
+    OwnTag,
     PartStat,
     Person,
     Role,
@@ -44,7 +47,7 @@ def event(
     title: str = "Interview", description: str = "", *attendees: Attendee, **changes: object
 ) -> CalendarEvent:
     base = CalendarEvent(
-        uid="e1",
+        id=EventId("e1"),
         title=title,
         start=START,
         end=START + timedelta(hours=1),
@@ -481,11 +484,11 @@ def test_no_company_anywhere_uses_the_title_and_warns():
 
 
 def test_an_empty_title_and_no_company_gets_an_application_of_its_own():
-    first = read(event("", "", uid="a"))
-    second = read(event("", "", uid="b"))
+    first = read(event("", "", id=EventId("a")))
+    second = read(event("", "", id=EventId("b")))
     assert first.application.startswith("event-")
     assert first.application != second.application
-    assert first.application == read(event("", "", uid="a")).application
+    assert first.application == read(event("", "", id=EventId("a"))).application
 
 
 @pytest.mark.parametrize(
@@ -557,7 +560,7 @@ def test_an_undecided_interview_has_no_decision():
 
 
 def test_the_interview_keeps_the_events_identity_and_times_and_cleans_the_title():
-    ev = event("Interview\r\nwith Acme", "", uid="uid-1@google.com")
+    ev = event("Interview\r\nwith Acme", "", id=EventId("uid-1@google.com"))
     interview = read(ev)
     assert (interview.uid, interview.start, interview.end) == (ev.uid, ev.start, ev.end)
     assert interview.title == "Interview with Acme"
@@ -596,7 +599,7 @@ attendees = st.builds(
 )
 events = st.builds(
     CalendarEvent,
-    uid=st.text(),
+    id=st.builds(EventId, st.text(), st.text()),
     title=texts,
     start=moments,
     end=moments,
@@ -605,7 +608,7 @@ events = st.builds(
     status=st.sampled_from(list(EventStatus)),
     attendees=st.lists(attendees, max_size=6).map(tuple),
     organizer=st.text(),
-    own_key=st.one_of(st.none(), st.text()),
+    own=st.one_of(st.none(), st.builds(OwnTag, st.sampled_from(list(OwnKind)), st.text())),
 )
 profiles = st.builds(
     Profile,

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from daemon.domain.model import PartStat
+from daemon.domain.model import EventId, OwnKind, PartStat
 from daemon.planning.actions import (
-    CreateCall,
     CreateDraft,
     MarkInterviewRemoved,
-    ObserveCall,
+    ObserveOwn,
+    PutOwnEvent,
     Quarantine,
     RecordDecision,
-    RemoveCall,
+    RemoveOwnEvent,
 )
-from daemon.planning.planner import decision_in, plan
-from daemon.store.ledger import CallStatus, DraftKind, Snapshot
+from daemon.planning.planner import Unreadable, decision_in, plan
+from daemon.store.records import DraftKind, ItemRef, OwnStatus, Snapshot
 from tests.conftest import at, make_event, person
 from tests.unit.world import World
 
@@ -53,7 +53,7 @@ def drafts_of(actions):
 
 
 def calls_of(actions):
-    return [a for a in actions if isinstance(a, CreateCall)]
+    return [a for a in actions if isinstance(a, PutOwnEvent)]
 
 
 def test_no_drafts_before_the_grace_period_ends(settings):
@@ -148,7 +148,7 @@ def test_deleting_a_call_skips_that_week_only(settings):
     (first,) = world.live_calls()
     world.delete_call(first.key)
     assert calls_of(world.step(at("2026-12-02 09:00"))) == []
-    assert world.calls[first.key].status is CallStatus.DELETED
+    assert world.calls[first.key].status is OwnStatus.DELETED
     (second,) = calls_of(world.step(at("2026-12-08 11:00")))
     assert second.start == at("2026-12-15 10:00")
 
@@ -167,11 +167,14 @@ def test_a_new_round_restarts_the_clock(settings):
     )
     world.add(second_round)
     actions = world.step(at("2026-12-03 12:01"))
-    assert RemoveCall(first.key, "a new interview restarted the follow-up clock") in actions
+    assert (
+        RemoveOwnEvent(OwnKind.CALL, first.key, "a new interview restarted the follow-up clock")
+        in actions
+    )
     (call,) = calls_of(actions)
     # Hear back Dec 17 (Thu) -> first slot after it: Tue Dec 22.
     assert call.start == at("2026-12-22 10:00")
-    assert call.round_uid == "final-1"
+    assert call.series == "final-1"
     assert len(drafts_of(actions)) == 1  # Dana again, for the new round
 
 
@@ -183,7 +186,7 @@ def test_decided_in_the_notes_stops_everything(settings):
     world.add(panel(notes=PANEL_NOTES + "Decided: offer\n"))
     actions = world.step(at("2026-12-02 09:00"))
     assert RecordDecision("acme", "offer", "event") in actions
-    assert RemoveCall(first.key, "the application is decided") in actions
+    assert RemoveOwnEvent(OwnKind.CALL, first.key, "the application is decided") in actions
     assert world.live_calls() == []
     assert calls_of(world.step(at("2026-12-20 09:00"))) == []
 
@@ -201,9 +204,9 @@ def test_decided_on_a_call_event_stops_everything(settings):
     )
     actions = world.step(at("2026-12-09 09:00"))
     assert RecordDecision("acme", "other", "call") in actions
-    assert RemoveCall(second.key, "the application is decided") in actions
+    assert RemoveOwnEvent(OwnKind.CALL, second.key, "the application is decided") in actions
     # The past call stays as history.
-    assert world.calls[first.key].status is CallStatus.CREATED
+    assert world.calls[first.key].status is OwnStatus.CREATED
 
 
 def test_decided_before_the_interview_ended_makes_no_drafts(settings):
@@ -238,7 +241,7 @@ def test_an_empty_listing_is_not_read_as_everything_deleted(settings):
     (first,) = world.live_calls()
     actions = plan(world.snapshot(), [], at("2026-12-02 09:00"), settings)
     assert not [a for a in actions if isinstance(a, MarkInterviewRemoved)]
-    assert world.calls[first.key].status is CallStatus.CREATED
+    assert world.calls[first.key].status is OwnStatus.CREATED
     assert calls_of(actions) == [] and drafts_of(actions) == []
 
 
@@ -255,7 +258,7 @@ def test_an_interview_removed_before_its_end_makes_nothing(settings):
     world.step(at("2026-12-01 09:00"))  # seen, not yet over
     del world.events["panel-1"]
     actions = world.step(at("2026-12-01 15:00"))
-    assert MarkInterviewRemoved("panel-1") in actions
+    assert MarkInterviewRemoved(EventId("panel-1")) in actions
     assert drafts_of(actions) == [] and calls_of(actions) == []
 
 
@@ -267,14 +270,14 @@ def test_pending_writes_are_repeated_with_the_same_key(settings):
     # Pretend the cycle crashed after recording the intent: status pending.
     from dataclasses import replace
 
-    world.calls[call.key] = replace(world.calls[call.key], status=CallStatus.PENDING)
+    world.own[call.key] = replace(world.own[call.key], status=OwnStatus.PENDING)
     del world.events[call.key]
     (again,) = calls_of(world.step(at("2026-12-01 15:05")))
     assert again.key == call.key and again.start == call.start
 
 
 def test_hear_back_date_is_used_for_the_default(settings):
-    from daemon.planning.planner import hear_back_day
+    from daemon.planning.calls import hear_back_day
     from daemon.reading.interviews import interpret
 
     interview = interpret(panel(), settings.profile)
@@ -319,10 +322,10 @@ def test_an_unreadable_event_is_not_taken_as_deleted(settings):
         list(world.events.values()),
         at("2026-12-02 09:00"),
         settings,
-        unreadable=["panel-1", f"{first.key}@interview-followup"],
+        unreadable=Unreadable((EventId("panel-1"),), frozenset({first.key})),
     )
-    assert not [a for a in actions if isinstance(a, MarkInterviewRemoved | RemoveCall)]
-    assert not [a for a in actions if isinstance(a, ObserveCall)]
+    assert not [a for a in actions if isinstance(a, MarkInterviewRemoved | RemoveOwnEvent)]
+    assert not [a for a in actions if isinstance(a, ObserveOwn)]
     world.add(interview)
     world.events[first.key] = call_event
 
@@ -335,13 +338,13 @@ def test_a_deleted_call_that_comes_back_counts_again(settings):
     event = world.events[first.key]
     world.delete_call(first.key)
     world.step(at("2026-12-01 16:00"))
-    assert world.calls[first.key].status is CallStatus.DELETED
+    assert world.calls[first.key].status is OwnStatus.DELETED
     world.events[first.key] = event  # the user undoes the deletion
     world.step(at("2026-12-01 17:00"))
-    assert world.calls[first.key].status is CallStatus.CREATED
+    assert world.calls[first.key].status is OwnStatus.CREATED
     world.add(panel(notes=PANEL_NOTES + "#decided"))
     actions = world.step(at("2026-12-02 09:00"))
-    assert RemoveCall(first.key, "the application is decided") in actions
+    assert RemoveOwnEvent(OwnKind.CALL, first.key, "the application is decided") in actions
 
 
 def test_calls_follow_their_interview_when_the_company_changes(settings):
@@ -352,11 +355,11 @@ def test_calls_follow_their_interview_when_the_company_changes(settings):
     (first,) = world.live_calls()
     world.add(panel(notes="Company: Acme Robotics\n" + notes))
     actions = world.step(at("2026-12-02 09:00"))
-    assert calls_of(actions) == [] and not [a for a in actions if isinstance(a, RemoveCall)]
+    assert calls_of(actions) == [] and not [a for a in actions if isinstance(a, RemoveOwnEvent)]
     world.add(panel(notes="Company: Acme Robotics\n" + notes + "\nDecided: rejected"))
     actions = world.step(at("2026-12-03 09:00"))
     assert RecordDecision("acme robotics", "rejected", "event") in actions
-    assert RemoveCall(first.key, "the application is decided") in actions
+    assert RemoveOwnEvent(OwnKind.CALL, first.key, "the application is decided") in actions
 
 
 def test_a_later_hear_back_date_moves_the_booked_call(settings):
@@ -367,7 +370,7 @@ def test_a_later_hear_back_date_moves_the_booked_call(settings):
     assert first.start == at("2026-12-09 10:00")
     world.add(panel(notes="Company: Acme\nMet: Sam Okafor <sam@acme.example>\nHear back: Dec 22"))
     actions = world.step(at("2026-12-02 09:00"))
-    assert RemoveCall(first.key, "the hear-back date moved later") in actions
+    assert RemoveOwnEvent(OwnKind.CALL, first.key, "the hear-back date moved later") in actions
     (call,) = calls_of(actions)
     assert call.start == at("2026-12-23 10:00")
     assert call.key != first.key
@@ -382,7 +385,7 @@ def test_a_call_the_user_moved_is_theirs_even_if_the_hear_back_date_moves(settin
     world.step(at("2026-12-01 16:00"))
     world.add(panel(notes="Company: Acme\nMet: Sam Okafor <sam@acme.example>\nHear back: Dec 22"))
     actions = world.step(at("2026-12-02 09:00"))
-    assert not [a for a in actions if isinstance(a, RemoveCall)] and calls_of(actions) == []
+    assert not [a for a in actions if isinstance(a, RemoveOwnEvent)] and calls_of(actions) == []
 
 
 def test_an_interview_that_leaves_the_calendar_takes_its_future_call_along(settings):
@@ -393,8 +396,8 @@ def test_an_interview_that_leaves_the_calendar_takes_its_future_call_along(setti
     (first,) = world.live_calls()
     world.add(panel(notes=PANEL_NOTES + "#nofollowup"))
     actions = world.step(at("2026-12-02 09:00"))
-    assert MarkInterviewRemoved("panel-1") in actions
-    assert RemoveCall(first.key, "its interview left the calendar") in actions
+    assert MarkInterviewRemoved(EventId("panel-1")) in actions
+    assert RemoveOwnEvent(OwnKind.CALL, first.key, "its interview left the calendar") in actions
 
 
 def test_one_applications_odd_date_never_stops_the_others(settings):
@@ -406,7 +409,9 @@ def test_one_applications_odd_date_never_stops_the_others(settings):
         attendees=(person("Chris Park", "chris@globex.example"),),
     )
     actions = plan(Snapshot(), [odd, panel()], at("2026-12-01 15:00"), settings)
-    assert any(isinstance(a, Quarantine) and a.item == "application globex" for a in actions)
+    assert any(
+        isinstance(a, Quarantine) and a.item == ItemRef("application", "globex") for a in actions
+    )
     assert len(drafts_of(actions)) == 4 and len(calls_of(actions)) == 1
 
 
@@ -420,8 +425,8 @@ def test_call_numbers_are_never_reused(settings):
     )
     world.add(second_round)
     world.step(at("2026-12-01 16:00"))  # the future round withdraws the booked call
-    assert world.calls[first.key].status is CallStatus.REMOVED
+    assert world.calls[first.key].status is OwnStatus.REMOVED
     del world.events["final-1"]
     world.add(make_event("other", "Dentist", at("2026-11-30 08:00")))
     (again,) = calls_of(world.step(at("2026-12-01 17:00")))
-    assert again.key != first.key and again.round_uid == "panel-1"
+    assert again.key != first.key and again.series == "panel-1"

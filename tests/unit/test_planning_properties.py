@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from daemon.domain.settings import FollowupSettings
-from daemon.planning.actions import CreateCall, CreateDraft, RecordDecision, RemoveCall
+from daemon.planning.actions import CreateDraft, PutOwnEvent, RecordDecision, RemoveOwnEvent
 from daemon.planning.slots import first_slot, is_slot, local_instant, wall_clock
-from daemon.store.ledger import CallStatus
+from daemon.store.records import OwnStatus
 from tests.conftest import make_event, make_settings, person
 from tests.unit.world import World
 
@@ -196,8 +196,8 @@ def test_calls_over_time(scenario, lead_hours, hear_back_shift, steps):
         live_upcoming = [c for c in world.live_calls() if c.effective_end > now]
         assert len(live_upcoming) <= 1, "more than one upcoming call"
 
-    created = [(t, a) for t, a in world.history if isinstance(a, CreateCall)]
-    removed = {a.key for _, a in world.history if isinstance(a, RemoveCall)}
+    created = [(t, a) for t, a in world.history if isinstance(a, PutOwnEvent)]
+    removed = {a.key for _, a in world.history if isinstance(a, RemoveOwnEvent)}
     decided_at = next((t for t, a in world.history if isinstance(a, RecordDecision)), None)
 
     for planned_at, call in created:
@@ -220,7 +220,7 @@ def test_calls_over_time(scenario, lead_hours, hear_back_shift, steps):
         assert not [
             c
             for c in world.calls.values()
-            if c.status is CallStatus.CREATED
+            if c.status is OwnStatus.CREATED
             and c.start > decided_at
             and c.effective_start > decided_at
         ]

@@ -7,15 +7,27 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from daemon.domain.model import Attendee, CalendarEvent, EventStatus, PartStat
+import pytest
+
+from daemon.domain.errors import BackendError
+from daemon.domain.model import (
+    Attendee,
+    CalendarEvent,
+    EventId,
+    EventStatus,
+    OwnKind,
+    OwnTag,
+    PartStat,
+)
 from daemon.store.codec import event_from_json, event_to_json
-from daemon.store.state import MIGRATIONS, SCHEMA_VERSION, StateStore
+from daemon.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from daemon.store.state import StateStore
 from integrations.ics import IcsCalendar
 from integrations.memory.calendar import MemoryCalendar
 from tests.conftest import at, make_event
 
 EVENT = CalendarEvent(
-    uid="panel@test",
+    id=EventId("panel@test"),
     title="Panel interview – Ünïcode & Co",
     start=at("2026-12-01 13:00"),
     end=at("2026-12-01 14:00"),
@@ -34,11 +46,11 @@ EVENT = CalendarEvent(
 
 def test_an_event_survives_the_json_round_trip() -> None:
     call = CalendarEvent(
-        "k@interview-followup",
+        EventId("k@interview-followup"),
         "Call",
         at("2026-12-08 10:00"),
         at("2026-12-08 10:15"),
-        own_key="k",
+        own=OwnTag(OwnKind.CALL, "k"),
         all_day=True,
     )
     for event in (EVENT, call):
@@ -66,6 +78,21 @@ def test_a_version_1_database_migrates_and_keeps_its_data(tmp_path: Path) -> Non
         "'Sam', 'thank_you', 'created', 0, 'r1', '2026-12-01T12:00:00+00:00', "
         "'2026-12-01T12:00:00+00:00')"
     )
+    db.execute(
+        "INSERT INTO calls(key, application, round_uid, seq, start, end, status, "
+        "observed_start, remote_id, person_name, written_text, updated_at) VALUES "
+        "('c1', 'acme', 'iv#2026-12-01T10:00:00Z', 0, '2026-12-08T09:00:00+00:00', "
+        "'2026-12-08T09:15:00+00:00', 'created', '2026-12-09T09:00:00+00:00', 'r2', 'Dana', "
+        "'Call Dana', '2026-12-01T12:00:00+00:00')"
+    )
+    db.execute("INSERT INTO applications(key, company) VALUES ('acme', 'Acme')")
+    db.execute(
+        "INSERT INTO interviews(uid, application, start, end, data, first_seen) VALUES "
+        "('iv#2026-12-01T10:00:00Z', 'acme', '2026-12-01T10:00:00+00:00', "
+        '\'2026-12-01T11:00:00+00:00\', \'{"title": "Interview", "company": "Acme", '
+        '"decided": {"outcome": "offer", "source": "event"}}\', '
+        "'2026-12-01T12:00:00+00:00')"
+    )
     db.execute("INSERT INTO checkpoints(name, value) VALUES ('calendar', 'ics:abc')")
     db.execute("INSERT INTO checkpoints(name, value) VALUES ('other', 'kept')")
     db.execute("PRAGMA user_version = 1")
@@ -73,18 +100,74 @@ def test_a_version_1_database_migrates_and_keeps_its_data(tmp_path: Path) -> Non
 
     store = StateStore.open(path)
     try:
-        assert store.schema_version == SCHEMA_VERSION == 2
-        assert [(d.key, d.remote_id) for d in store.drafts()] == [("k1", "r1")]
-        assert store.cached_events() == []
+        assert store.schema_version == SCHEMA_VERSION == 4
+        assert [(d.key, d.remote_id) for d in store.ledger.drafts()] == [("k1", "r1")]
+        (call,) = store.ledger.own()
+        assert (call.key, call.kind, call.series, call.interview_uid, call.remote_id) == (
+            "c1",
+            OwnKind.CALL,
+            "iv#2026-12-01T10:00:00Z",
+            "iv#2026-12-01T10:00:00Z",
+            "r2",
+        )
+        assert call.effective_start == at("2026-12-09 10:00")
+        (record,) = store.interviews()
+        # The id's text form is unchanged, so every key derived from it stays the same.
+        assert record.interview.id == EventId("iv", "2026-12-01T10:00:00Z")
+        assert record.interview.uid == "iv#2026-12-01T10:00:00Z"
+        assert record.interview.decided is not None and record.interview.decided.note == ""
+        assert store.events.events() == []
         # The cache starts empty, so the next listing must be a complete one.
         assert store.checkpoint("calendar") is None
         assert store.checkpoint("other") == "kept"
     finally:
         store.close()
-    # Opening again migrates nothing more.
+    # Opening again migrates nothing more, and the file now says it is ours.
     store = StateStore.open(path)
-    assert store.schema_version == 2
+    assert store.schema_version == 4
     store.close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    db.close()
+
+
+def test_a_database_that_is_not_ours_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "photos.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE photos (name TEXT)")
+    db.execute("INSERT INTO photos VALUES ('beach.jpg')")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(BackendError, match="not an interview-followup state file"):
+        StateStore.open(path)
+    assert path.read_bytes() == before
+    db = sqlite3.connect(path)
+    tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master")]
+    db.close()
+    assert tables == ["photos"]
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database, but a user's notes\n" * 200)
+    before = path.read_bytes()
+    with pytest.raises(BackendError, match=r"left as it is|not an interview-followup"):
+        StateStore.open(path)
+    assert path.read_bytes() == before
+
+
+def test_a_database_with_another_application_id_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA application_id = 1234")
+    db.execute("CREATE TABLE interviews (uid TEXT)")
+    db.execute("CREATE TABLE drafts (key TEXT)")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with pytest.raises(BackendError, match="not an interview-followup state file"):
+        StateStore.open(path)
 
 
 # -- store methods ----------------------------------------------------------------------
@@ -94,23 +177,35 @@ def test_replace_and_apply_changes() -> None:
     store = StateStore.in_memory()
     lunch = make_event("lunch@test", "Lunch", at("2026-12-01 12:00"))
     with store.transaction():
-        store.replace_events([lunch, EVENT], window_start=at("2026-11-01 00:00"))
-    assert store.cached_events() == [lunch, EVENT]  # in time order
-    assert store.cached_window_start() == at("2026-11-01 00:00")
+        store.events.replace([lunch, EVENT], window_start=at("2026-11-01 00:00"))
+    assert store.events.events() == [lunch, EVENT]  # in time order
+    assert store.events.window_start() == at("2026-11-01 00:00")
 
     moved = replace(lunch, start=at("2026-12-02 12:00"), end=at("2026-12-02 13:00"))
     with store.transaction():
-        store.apply_event_changes([moved], ["panel@test", "unknown@test"])
-    assert store.cached_events() == [moved]
+        store.events.apply([moved], [EventId("panel@test"), EventId("unknown@test")])
+    assert store.events.events() == [moved]
 
     with store.transaction():
-        store.replace_events([EVENT], keep=["lunch@test"])
-    assert store.cached_events() == [EVENT, moved]
-    assert store.cached_window_start() is None
+        store.events.replace([EVENT], keep=[EventId("lunch@test")])
+    assert store.events.events() == [EVENT, moved]
+    assert store.events.window_start() is None
 
     with store.transaction():
-        store.replace_events([])
-    assert store.cached_events() == []
+        store.events.replace([])
+    assert store.events.events() == []
+
+
+def test_a_whole_unreadable_series_keeps_every_cached_occurrence() -> None:
+    store = StateStore.in_memory()
+    first = make_event("weekly@test#2026-12-01T10:00:00Z", "Weekly", at("2026-12-01 11:00"))
+    first = replace(first, id=EventId("weekly@test", "2026-12-01T10:00:00Z"))
+    second = replace(first, id=EventId("weekly@test", "2026-12-08T10:00:00Z"))
+    with store.transaction():
+        store.events.replace([first, second, EVENT])
+    with store.transaction():
+        store.events.replace([EVENT], keep=[EventId("weekly@test")])
+    assert {e.uid for e in store.events.events()} == {first.uid, second.uid, EVENT.uid}
 
 
 # -- the calendars' answers to a checkpoint ---------------------------------------------
@@ -129,11 +224,11 @@ def test_the_incremental_memory_calendar_lists_only_changes() -> None:
     assert unchanged.checkpoint == first.checkpoint
 
     calendar.add_event(replace(lunch, title="Lunch with Kim"))
-    calendar.remove_event("panel@test")
+    calendar.remove_event(EventId("panel@test"))
     second = calendar.changes(first.checkpoint)
     assert not second.complete
     assert [e.title for e in second.events] == ["Lunch with Kim"]
-    assert second.removed == ("panel@test",)
+    assert second.removed == (EventId("panel@test"),)
 
     # Removed, then back again: an upsert, not a removal.
     calendar.add_event(EVENT)

@@ -10,26 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from daemon.domain.model import CalendarEvent
+from daemon.domain.model import CalendarEvent, EventId, OwnKind, OwnTag
 from daemon.domain.settings import Settings
 from daemon.planning.actions import (
     Action,
-    CreateCall,
     CreateDraft,
     MarkInterviewRemoved,
-    ObserveCall,
+    MoveOwnEvent,
+    ObserveOwn,
+    PutOwnEvent,
     RecordDecision,
     RecordInterview,
-    RemoveCall,
+    RemoveOwnEvent,
 )
 from daemon.planning.planner import plan
-from daemon.store.ledger import (
-    CallRecord,
-    CallStatus,
+from daemon.store.records import (
     DecisionRecord,
     DraftRecord,
     DraftStatus,
     InterviewRecord,
+    OwnRecord,
+    OwnStatus,
     Snapshot,
 )
 
@@ -40,7 +41,7 @@ class World:
     events: dict[str, CalendarEvent] = field(default_factory=dict)
     interviews: dict[str, InterviewRecord] = field(default_factory=dict)
     drafts: dict[str, DraftRecord] = field(default_factory=dict)
-    calls: dict[str, CallRecord] = field(default_factory=dict)
+    own: dict[str, OwnRecord] = field(default_factory=dict)
     decisions: dict[str, DecisionRecord] = field(default_factory=dict)
     #: Every action ever applied, with the time it was planned.
     history: list[tuple[datetime, Action]] = field(default_factory=list)
@@ -48,9 +49,13 @@ class World:
     def add(self, event: CalendarEvent) -> None:
         self.events[event.uid] = event
 
+    @property
+    def calls(self) -> dict[str, OwnRecord]:
+        return {k: r for k, r in self.own.items() if r.kind is OwnKind.CALL}
+
     def snapshot(self) -> Snapshot:
         return Snapshot(
-            dict(self.interviews), dict(self.drafts), dict(self.calls), dict(self.decisions)
+            dict(self.interviews), dict(self.drafts), dict(self.own), dict(self.decisions)
         )
 
     def step(self, now: datetime) -> list[Action]:
@@ -64,15 +69,16 @@ class World:
         match action:
             case RecordInterview(interview=iv, first_seen=seen):
                 self.interviews[iv.uid] = InterviewRecord(iv, seen, True)
-            case MarkInterviewRemoved(uid=uid):
+            case MarkInterviewRemoved(id=event_id):
+                uid = str(event_id)
                 self.interviews[uid] = replace(self.interviews[uid], active=False)
             case RecordDecision(application=app, outcome=outcome, source=source):
                 self.decisions[app] = DecisionRecord(app, outcome, source, now)
-            case ObserveCall(key=key, start=None):
-                self.calls[key] = replace(self.calls[key], status=CallStatus.DELETED)
-            case ObserveCall(key=key, start=start):
-                self.calls[key] = replace(
-                    self.calls[key], observed_start=start, status=CallStatus.CREATED
+            case ObserveOwn(key=key, start=None):
+                self.own[key] = replace(self.own[key], status=OwnStatus.DELETED)
+            case ObserveOwn(key=key, start=start):
+                self.own[key] = replace(
+                    self.own[key], observed_start=start, status=OwnStatus.CREATED
                 )
             case CreateDraft():
                 self.drafts[action.key] = DraftRecord(
@@ -86,29 +92,35 @@ class World:
                     action.late,
                     "id",
                 )
-            case CreateCall():
-                written = "Follow-up call\nWhen you have an answer, add #decided to this event."
-                self.calls[action.key] = CallRecord(
+            case PutOwnEvent():
+                written = f"{action.kind}\nWhen you have an answer, add #decided to this event."
+                self.own[action.key] = OwnRecord(
                     action.key,
+                    action.kind,
                     action.application,
-                    action.round_uid,
+                    action.interview_uid,
+                    action.series,
                     action.seq,
                     action.start,
                     action.end,
-                    CallStatus.CREATED,
+                    OwnStatus.CREATED,
                     written_text=written,
                 )
                 title, description = written.split("\n", 1)
                 self.events[action.key] = CalendarEvent(
-                    uid=action.key,
+                    id=EventId(action.key),
                     title=title,
                     description=description,
                     start=action.start,
                     end=action.end,
-                    own_key=action.key,
+                    own=OwnTag(action.kind, action.key),
                 )
-            case RemoveCall(key=key):
-                self.calls[key] = replace(self.calls[key], status=CallStatus.REMOVED)
+            case MoveOwnEvent(key=key, start=start, end=end):
+                self.own[key] = replace(self.own[key], start=start, end=end, observed_start=None)
+                if key in self.events:
+                    self.events[key] = replace(self.events[key], start=start, end=end)
+            case RemoveOwnEvent(key=key):
+                self.own[key] = replace(self.own[key], status=OwnStatus.REMOVED)
                 self.events.pop(key, None)
 
     # -- the user ---------------------------------------------------------------
@@ -123,8 +135,8 @@ class World:
     def note_on_call(self, key: str, text: str) -> None:
         self.events[key] = replace(self.events[key], description=text)
 
-    def live_calls(self) -> list[CallRecord]:
+    def live_calls(self) -> list[OwnRecord]:
         return sorted(
-            (c for c in self.calls.values() if c.status is CallStatus.CREATED),
+            (c for c in self.calls.values() if c.status is OwnStatus.CREATED),
             key=lambda c: c.effective_start,
         )

@@ -1,0 +1,79 @@
+"""The event cache: the calendar as last listed, so an incremental listing can be applied to it.
+
+Rows are keyed by the event id's text form; only rows that differ are written.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+
+from daemon.domain.model import CalendarEvent, EventId
+from daemon.store.codec import event_from_json, event_to_json, from_utc_text, to_utc_text
+
+#: The checkpoint under which the window start of the cached listing is kept.
+EVENTS_WINDOW = "events.window_start"
+
+
+class EventCache:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def events(self) -> list[CalendarEvent]:
+        """The calendar as last listed, in time order."""
+        events = [event_from_json(row[0]) for row in self._db.execute("SELECT data FROM events")]
+        return sorted(events, key=lambda e: (e.start, e.uid))
+
+    def window_start(self) -> datetime | None:
+        """Events ending before this were not in the listing the cache was filled from."""
+        row = self._db.execute(
+            "SELECT value FROM checkpoints WHERE name = ?", (EVENTS_WINDOW,)
+        ).fetchone()
+        return from_utc_text(row[0]) if row else None
+
+    def replace(
+        self,
+        events: Iterable[CalendarEvent],
+        *,
+        window_start: datetime | None = None,
+        keep: Iterable[EventId] = (),
+    ) -> None:
+        """Make the cache hold ``events`` (a complete listing) and nothing else.
+
+        Events covered by ``keep`` (ids or whole series that could not be read this
+        time) keep their cached version, if any.
+        """
+        new = {event.uid: event_to_json(event) for event in events}
+        kept = list(keep)
+        old = {row[0]: row[1] for row in self._db.execute("SELECT uid, data FROM events")}
+        doomed = [uid for uid in old if uid not in new]
+        if kept:
+            # Decoded only when something is kept: the common case stays a set lookup.
+            doomed = [
+                uid
+                for uid in doomed
+                if not any(k.covers(event_from_json(old[uid]).id) for k in kept)
+            ]
+        self._db.executemany("DELETE FROM events WHERE uid = ?", [(uid,) for uid in doomed])
+        self._upsert((uid, data) for uid, data in new.items() if old.get(uid) != data)
+        if window_start is None:
+            self._db.execute("DELETE FROM checkpoints WHERE name = ?", (EVENTS_WINDOW,))
+        else:
+            self._db.execute(
+                "INSERT INTO checkpoints(name, value) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                (EVENTS_WINDOW, to_utc_text(window_start)),
+            )
+
+    def apply(self, upserts: Iterable[CalendarEvent], removed: Iterable[EventId]) -> None:
+        """Apply an incremental listing: removals first, then upserts."""
+        self._db.executemany("DELETE FROM events WHERE uid = ?", [(str(i),) for i in removed])
+        self._upsert((event.uid, event_to_json(event)) for event in upserts)
+
+    def _upsert(self, rows: Iterable[tuple[str, str]]) -> None:
+        self._db.executemany(
+            "INSERT INTO events(uid, data) VALUES (?, ?) "
+            "ON CONFLICT(uid) DO UPDATE SET data = excluded.data",
+            list(rows),
+        )
