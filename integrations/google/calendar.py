@@ -46,6 +46,7 @@ from integrations.google.events import (
     own_body,
     own_patch,
     own_tag_of,
+    revival,
 )
 from integrations.google.ids import event_id_for_key
 from integrations.google.session import GoogleSession
@@ -270,14 +271,21 @@ class GoogleCalendar:
 
     def write_own(self, writes: Sequence[OwnWrite]) -> list[WriteResult]:
         results: list[WriteResult] = []
+        #: Keys this batch deleted: a later put of one of them is the service's own
+        #: change of mind, not a user's deletion to respect.
+        removed_here: set[str] = set()
         for write in writes:
             match write:
+                case PutOwn(event=own) if own.key in removed_here:
+                    results.append(self._revive(own))
+                    removed_here.discard(own.key)
                 case PutOwn(event=own):
                     results.append(self._put(own))
                 case UpdateOwn(event=own, fields=fields):
                     results.append(self._update(own, fields))
                 case RemoveOwn(key=key):
                     results.append(self._remove(key))
+                    removed_here.add(key)
         return results
 
     def _put(self, own: OwnEvent) -> WriteResult:
@@ -337,6 +345,30 @@ class GoogleCalendar:
                 return self._item_error(own.key, what, error)
             # The user deleted it: a patch does not bring it back, and it stays gone.
             return WriteResult(own.key, event_id, missing=is_cancelled(changed))
+
+        result: WriteResult = self._session.keyed(attempt, what)
+        return result
+
+    def _revive(self, own: OwnEvent) -> WriteResult:
+        event_id = event_id_for_key(own.key)
+        try:
+            patch = revival(own)
+        except ValueError as error:
+            return WriteResult(own.key, error=str(error))
+        what = f"restoring event {event_id}"
+
+        def attempt() -> WriteResult:
+            events = self._session.client("calendar").events()
+            request = events.patch(
+                calendarId=self._calls_calendar, eventId=event_id, body=patch, sendUpdates="none"
+            )
+            try:
+                self._session.write(request, what)
+            except HttpError as error:
+                if status_of(error) in (404, 410):
+                    return self._put(own)  # purged already: the id may be free again
+                return self._item_error(own.key, what, error)
+            return WriteResult(own.key, event_id)
 
         result: WriteResult = self._session.keyed(attempt, what)
         return result

@@ -183,6 +183,14 @@ def own_patch(own: OwnEvent, fields: frozenset[OwnField]) -> dict[str, Any]:
     if "description" in fields:
         patch["description"] = own.description
     if "reminder" in fields:
-        # patch replaces arrays whole: the override list is the new one.
-        patch["reminders"] = _reminders(own.reminder)
+        # patch merges objects: the old overrides must be deleted (null) when the
+        # defaults come back, or Google refuses both at once with a 400.
+        patch["reminders"] = {"overrides": None, **_reminders(own.reminder)}
     return patch
+
+
+def revival(own: OwnEvent) -> dict[str, Any]:
+    """The patch that brings back an own event the service itself deleted moments ago."""
+    body = own_body(own)
+    del body["id"]
+    return {**body, "status": "confirmed"}

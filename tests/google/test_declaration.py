@@ -107,8 +107,7 @@ def test_a_local_configuration_opens_and_reads_without_any_google_library(
                 return None
 
         sys.meta_path.insert(0, Block())
-        from daemon.app.backends import Port
-from daemon.app.config import describe, load_settings
+        from daemon.app.config import describe, load_settings
         from daemon.app.registry import open_backends, registry
         assert "google" in registry().providers
         settings = load_settings({str(config)!r}, {{"HOME": {str(tmp_path)!r}, "TZ": "UTC"}})
