@@ -373,7 +373,7 @@ def auth() -> None:
     help="Print the address to open elsewhere and read back the one the browser lands on.",
 )
 @click.pass_obj
-def auth_google(obj: Context, client_secrets: Path | None, no_browser: bool) -> None:
+def auth_google(obj: Invocation, client_secrets: Path | None, no_browser: bool) -> None:
     """Authorize Google Calendar and Gmail drafts, with the narrowest scopes the config needs."""
     from daemon.app.backends import Port
     from daemon.app.registry import registry
