@@ -173,5 +173,14 @@ class DraftStore(Protocol):
         """Which of ``keys`` are still drafts (a missing one was sent or discarded)."""
         ...
 
+    def sent(self, keys: Iterable[str]) -> set[str] | None:
+        """Which of ``keys`` the store can see were sent; None when it cannot tell.
+
+        Asked only about drafts whose creation lost its answer and that are not in
+        the drafts folder: written and already sent by the user, or never written.
+        A store that cannot tell makes the service write them (again).
+        """
+        ...
+
 
 KEY_HEADER = "X-Interview-Followup-Key"

@@ -163,6 +163,8 @@ class Engine:
             frozenset(s.own.key for s in changes.skipped if s.own is not None),
         )
         listing = self._listing(changes, stored)
+        if not dry_run:
+            self._watch_drafts(now, report)
         snapshot = self.store.snapshot()
         actions = plan(
             snapshot,
@@ -186,8 +188,6 @@ class Engine:
         if dry_run:
             return report
         self._remember(listing.events, report)
-
-        self._watch_drafts(now, report)
         remote = [
             a
             for a in actions
@@ -290,20 +290,36 @@ class Engine:
 
     # -- observations -------------------------------------------------------------------
 
-    def _watch_drafts(self, now: datetime, report: CycleReport) -> None:
-        created = [d.key for d in self.store.ledger.drafts() if d.status is DraftStatus.CREATED]
-        if not created:
-            return
+    def _watch_drafts(self, now: datetime, report: CycleReport) -> bool:
+        """Which drafts left the mailbox, and which intended ones turn out to exist.
+
+        A pending draft that is in the mailbox was written by a cycle that lost
+        the answer: it is recorded as created, so it is never written again and
+        its sending is watched. Returns False when the mailbox could not be read.
+        """
+        drafts = self.store.ledger.drafts()
+        created = [d.key for d in drafts if d.status is DraftStatus.CREATED]
+        pending = [d.key for d in drafts if d.status is DraftStatus.PENDING]
+        if not created and not pending:
+            return True
         try:
-            present = self.draft_store.present(created)
+            present = self.draft_store.present([*created, *pending])
         except BackendError as error:
             report.backend_failed(Port.DRAFTS, error)
-            return
+            return False
         gone = [key for key in created if key not in present]
-        if gone:
+        found = [(key, "") for key in pending if key in present]
+        missing = [key for key in pending if key not in present]
+        # Written, then sent by the user before this cycle could see the draft.
+        sent = (self.draft_store.sent(missing) or set()) if missing else set()
+        if gone or found or sent:
             with self.store.transaction():
-                self.store.ledger.drafts_gone(gone, now)
-            report.drafts_gone += len(gone)
+                self.store.ledger.drafts_created(
+                    [*found, *((key, "") for key in sorted(sent))], now
+                )
+                self.store.ledger.drafts_gone([*gone, *sorted(sent)], now)
+            report.drafts_gone += len(gone) + len(sent)
+        return True
 
     # -- remote writes ------------------------------------------------------------------
 

@@ -88,6 +88,22 @@ class ObserveOwn:
 
 
 @dataclass(frozen=True)
+class WithdrawDraft:
+    """A draft was intended but never made, and its interview is gone: forget the intent."""
+
+    key: str
+
+    port: ClassVar[Port | None] = None
+    shown: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        return f"draft {self.key[:12]} is no longer due: its interview left the calendar"
+
+    def record(self, store: StateStore, now: datetime) -> None:
+        store.ledger.withdraw_draft(self.key)
+
+
+@dataclass(frozen=True)
 class Quarantine:
     """One item could not be handled; it is reported and the rest go on."""
 
@@ -180,6 +196,13 @@ class RemoveOwnEvent:
         return f"remove {self.kind} {self.key[:12]}: {self.reason}"
 
 
-StateAction = RecordInterview | MarkInterviewRemoved | RecordDecision | ObserveOwn | Quarantine
+StateAction = (
+    RecordInterview
+    | MarkInterviewRemoved
+    | RecordDecision
+    | ObserveOwn
+    | WithdrawDraft
+    | Quarantine
+)
 RemoteAction = CreateDraft | PutOwnEvent | MoveOwnEvent | RemoveOwnEvent
 Action = StateAction | RemoteAction

@@ -24,6 +24,7 @@ from daemon.planning.actions import (
     RecordDecision,
     RecordInterview,
     RemoveOwnEvent,
+    WithdrawDraft,
 )
 from daemon.planning.calls import plan_calls
 from daemon.planning.context import ApplicationContext
@@ -31,7 +32,7 @@ from daemon.planning.drafts import plan_drafts
 from daemon.reading.detection import is_interview
 from daemon.reading.interviews import interpret
 from daemon.reading.notes import parse_notes
-from daemon.store.records import ItemRef, OwnRecord, OwnStatus, Snapshot
+from daemon.store.records import DraftStatus, ItemRef, OwnRecord, OwnStatus, Snapshot
 
 Rule = Callable[[ApplicationContext], Sequence[Action]]
 
@@ -122,6 +123,13 @@ def plan(
     removed = {str(a.id) for a in actions if isinstance(a, MarkInterviewRemoved)}
 
     interviews, eligible = _merge(state, current, removed, now, settings)
+    # An intent whose write never happened (the cycle checked the mailbox first)
+    # and whose interview is gone is no longer wanted.
+    actions.extend(
+        WithdrawDraft(draft.key)
+        for draft in state.drafts.values()
+        if draft.status is DraftStatus.PENDING and draft.interview_uid not in interviews
+    )
     records = _observe(state, own, trust_absence, broken, actions)
     by_application: dict[str, list[OwnRecord]] = defaultdict(list)
     for own_record in records:

@@ -122,6 +122,12 @@ class Ledger:
             [(DraftStatus.CREATED.value, remote, to_utc_text(now), key) for key, remote in created],
         )
 
+    def withdraw_draft(self, key: str) -> None:
+        """Forget a draft that was intended but is not in the mailbox and no longer due."""
+        self._db.execute(
+            "DELETE FROM drafts WHERE key = ? AND status = ?", (key, DraftStatus.PENDING.value)
+        )
+
     def drafts_gone(self, keys: Iterable[str], now: datetime) -> None:
         self._db.executemany(
             "UPDATE drafts SET status = ?, updated_at = ? WHERE key = ? AND status = ?",

@@ -121,6 +121,10 @@ class MaildirDraftStore:
                 found |= entry.keys & wanted
         return found
 
+    def sent(self, keys: Iterable[str]) -> set[str] | None:
+        # Where a mail program keeps sent mail is its own choice: not known here.
+        return None
+
     def _open(self) -> mailbox.Maildir:
         """The Maildir, its folders created if missing (only writing creates them)."""
         try:

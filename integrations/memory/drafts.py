@@ -23,7 +23,7 @@ class MemoryDraftStore:
         self._drafts: dict[str, bytes] = {}
         self._next_id = 1
         #: Messages the user sent, in order (what would be in their Sent folder).
-        self.sent: list[bytes] = []
+        self.sent_folder: list[bytes] = []
         #: While true every call fails as if the server were down.
         self.outage = False
         #: The next create stores the draft, then fails as if the answer were lost.
@@ -57,11 +57,16 @@ class MemoryDraftStore:
         wanted = set(keys)
         return {key for raw in self._drafts.values() for key in stored_keys(raw) if key in wanted}
 
+    def sent(self, keys: Iterable[str]) -> set[str] | None:
+        self._check_up()
+        wanted = set(keys)
+        return {key for raw in self.sent_folder for key in stored_keys(raw) if key in wanted}
+
     # --- the user at their mail client ------------------------------------
 
     def user_send(self, key: str) -> None:
         """The user sends the draft: it leaves the drafts folder."""
-        self.sent.append(self._drafts.pop(self._id_of(key)))
+        self.sent_folder.append(self._drafts.pop(self._id_of(key)))
 
     def user_discard(self, key: str) -> None:
         """The user deletes the draft unsent."""

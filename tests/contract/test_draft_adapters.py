@@ -159,6 +159,6 @@ def test_memory_user_actions() -> None:
     assert first in store.drafts()
     assert store.messages()[0].get_content() == "Edited.\n"
     store.user_send("k1")
-    assert [stored_keys(raw) for raw in store.sent] == [{"k1"}]
+    assert [stored_keys(raw) for raw in store.sent_folder] == [{"k1"}]
     with pytest.raises(LookupError):
         store.user_discard("k1")
