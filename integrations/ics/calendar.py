@@ -169,7 +169,8 @@ class IcsCalendar:
         data = load()
         events: list[CalendarEvent] = []
         skipped: list[Skipped] = []
-        if data.strip():
+        # The own part is empty until the service writes; the user's never is.
+        if part == "user" or data.strip():
             parsed = parse_calendar(data, name)
             skipped.extend(_skipped(item) for item in parsed.skipped)
             for calendar in parsed.calendars:

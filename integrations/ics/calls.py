@@ -28,6 +28,11 @@ KEY_PROPERTY = "X-INTERVIEW-FOLLOWUP-KEY"
 #: The kind of own event (``call``, ``debrief``, ...). Files written before kinds
 #: existed have none: their own events are all calls.
 KIND_PROPERTY = "X-INTERVIEW-FOLLOWUP-KIND"
+#: Marks a VTIMEZONE the service added for its own events. Its TZID is an IANA
+#: name, which readers resolve by name whatever the VTIMEZONE says, so the
+#: user's events read the same with or without it: the reader counts it with
+#: the own events, and adding one does not make the user's part read anew.
+ZONE_PROPERTY = "X-INTERVIEW-FOLLOWUP-ZONE"
 #: The UID of the alarm the service puts on an own event ends with this.
 ALARM_UID_SUFFIX = "-reminder" + OWN_UID_SUFFIX
 PRODID = "-//interview-followup//follow-up calls//EN"

@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import icalendar
+from icalendar.prop import vText
 
 from daemon.domain.ports import OwnEvent, OwnWrite, PutOwn, RemoveOwn, UpdateOwn, WriteResult
 from integrations.ics.calls import (
     ALARM_UID_SUFFIX,
     KEY_PROPERTY,
+    ZONE_PROPERTY,
     alarm_component,
     check_event,
     check_key,
@@ -250,10 +252,14 @@ class OwnEventsText:
             elif slot.text is not None:
                 yield _Piece(last.end_first, last.end_first, text, True, 1)
         for calendar, zones in zip(self._calendars, self._zones, strict=True):
+            for child in _timezones(calendar):
+                if child.value(ZONE_PROPERTY) is not None:
+                    text = self._layout.text(child.first, child.last)
+                    yield _Piece(child.first, child.last + 1, text, True, 2)
             if zones.added:
                 # Before the first component, as RFC 5545 examples and most writers do.
                 position = calendar.children[0].first if calendar.children else calendar.end_first
-                yield _Piece(position, position, b"".join(zones.added.values()), False, 0)
+                yield _Piece(position, position, b"".join(zones.added.values()), True, 0)
 
     def _own_calendars(self) -> bytes:
         out: list[bytes] = []
@@ -413,10 +419,12 @@ def _timezone_text(tzid: str, year: int) -> bytes:
     # job search needs; later events in the same zone reuse this VTIMEZONE.
     first, last = date(year - 1, 1, 1), date(year + 20, 1, 1)
     try:
-        return bytes(icalendar.Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical())
+        zone = icalendar.Timezone.from_tzid(tzid, first_date=first, last_date=last)
     except ValueError:
         # Readers resolve an IANA TZID without a VTIMEZONE too; the event still works.
         return b""
+    zone.add(ZONE_PROPERTY, vText("added for own events"))
+    return bytes(zone.to_ical())
 
 
 def _terminated(text: bytes) -> bytes:

@@ -94,7 +94,7 @@ class Block:
         for first, last in self.spans:
             # A name is ASCII: a line whose first byte is another letter is not it.
             start = self.lines[first][:1].upper()
-            if start != head and start in _VISIBLE:
+            if head and start != head and start in _VISIBLE:
                 continue
             line = _join(first, last, self.lines)
             if line.name == name:
