@@ -356,6 +356,59 @@ def preview(obj: Invocation, now_text: str | None) -> None:
     _report_problems(report)
 
 
+@cli.group()
+def auth() -> None:
+    """Connect an account: authorize the service and store its token."""
+
+
+@auth.command("google")
+@click.option(
+    "--client-secrets",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The OAuth client file from Google Cloud (default: [google] client_secrets).",
+)
+@click.option(
+    "--no-browser",
+    is_flag=True,
+    help="Print the address to open elsewhere and read back the one the browser lands on.",
+)
+@click.pass_obj
+def auth_google(obj: Invocation, client_secrets: Path | None, no_browser: bool) -> None:
+    """Authorize Google Calendar and Gmail drafts, with the narrowest scopes the config needs."""
+    from daemon.app.backends import Port
+    from daemon.app.registry import registry
+
+    with _user_errors():
+        settings = obj.settings
+        provider = registry().providers.get("google")
+        authorize = getattr(provider, "authorize", None)
+        if provider is None or authorize is None:
+            raise ConfigError(["google: this installation has no Google backend"])
+        used = [
+            choice.backend
+            for port, choice in ((Port.CALENDAR, settings.calendar), (Port.DRAFTS, settings.drafts))
+            if (backend := registry().backend(port, choice.backend)) is not None
+            and backend.provider == provider.name
+        ]
+        if not used:
+            raise ConfigError(
+                [
+                    'google: neither [calendar] backend = "google" nor [drafts] backend = "gmail"'
+                    " is set in the config; set the one(s) you want first"
+                ]
+            )
+        lines = authorize(
+            settings.providers.get(provider.name, {}),
+            backends=used,
+            client_secrets=client_secrets,
+            no_browser=no_browser,
+            ask=lambda text: click.prompt(text, err=True),
+            say=lambda text: click.echo(text, err=True),
+        )
+    for line in lines:
+        click.echo(line)
+
+
 def main(args: list[str] | None = None) -> None:
     """The console script: usage errors as one line and exit 2, like config errors."""
     try:

@@ -22,6 +22,7 @@ from daemon.domain.settings import BackendChoice, Settings
 
 #: The adapter packages; each exports ``BACKENDS`` (and maybe ``PROVIDER``) from its __init__.
 PACKAGES: tuple[str, ...] = (
+    "integrations.google",
     "integrations.ics",
     "integrations.maildir",
 )

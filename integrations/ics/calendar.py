@@ -1,24 +1,32 @@
 """``IcsCalendar``: the Calendar port over an .ics file or subscription URL.
 
 Interviews are read from ``path`` (a local file, or an http(s)/webcal URL that
-is read only). Follow-up calls are written to ``calls_path``, which defaults
-to ``path`` itself when that is a local file: then the calls appear in the
-user's own calendar, spliced in without touching any other line.
+is read only). The service's own events (calls, debriefs, ...) are written to
+``calls_path``, which defaults to ``path`` itself when that is a local file:
+then they appear in the user's own calendar, spliced in without touching any
+other line.
+
+Reading a 100,000-event calendar takes icalendar tens of seconds, so the
+reading of each part (the user's events; the own events) is kept by a hash of
+its content: a write of own events, or the user moving one, re-reads only
+the own events, also when they live in the user's file.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from daemon.domain.errors import BackendError
-from daemon.domain.model import CalendarEvent
-from daemon.domain.ports import CallEvent, EventChanges
-from integrations.ics import calls_file, files
-from integrations.ics.calls import call_uid, check_key, new_calendar_text
+from daemon.domain.model import CalendarEvent, EventId
+from daemon.domain.ports import EventChanges, OwnWrite, Skipped, WriteResult
+from integrations.ics import files
+from integrations.ics.calls import new_calendar_text
+from integrations.ics.calls_file import NotACalendarError, OwnEventsText, Split, split_own
 from integrations.ics.parsing import parse_calendar
 from integrations.ics.reading import Window, read_events
 from integrations.ics.source import describe, fetch_url, is_url, read_local
@@ -28,12 +36,31 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _WRITE_ATTEMPTS = 3
 
 
-class IcsCalendar:
-    """Reads events from an iCalendar file or URL; writes calls to a local .ics file.
+@dataclass(frozen=True)
+class _Reading:
+    """What one part of the calendar read as, and the content and window it was read from."""
 
-    ``changes`` always answers a complete listing. Its checkpoint is a hash of
-    the files' content and of the window, so it moves exactly when the listing
-    can have changed: on an edit, and once a day as the window moves on.
+    digest: str
+    events: tuple[CalendarEvent, ...]
+    skipped: tuple[Skipped, ...]
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """A file holding both the user's and own events, split (see ``calls_file.Split``)."""
+
+    file_digest: bytes
+    user_digest: bytes
+    own: bytes
+
+
+class IcsCalendar:
+    """Reads events from an iCalendar file or URL; writes own events to a local .ics file.
+
+    ``changes`` always answers a complete listing. Its checkpoint is made of a
+    hash of each part's content and of the window, so it moves exactly when
+    the listing can have changed: on an edit, and once a day as the window
+    moves on.
     """
 
     def __init__(
@@ -70,8 +97,12 @@ class IcsCalendar:
         self._timeout = timeout
         self._now = now or (lambda: datetime.now(UTC))
         self._calls_name = calls_calendar_name
-        #: The last listing, by checkpoint: an unchanged file is not parsed again.
+        #: The last listing, by checkpoint: an unchanged calendar is not merged again.
         self._last: EventChanges | None = None
+        #: The last reading of each part ("user", "own"), by its digest.
+        self._readings: dict[str, _Reading] = {}
+        #: The last split of a file that holds both (same-file mode).
+        self._parts: _Parts | None = None
 
     def __repr__(self) -> str:
         return f"IcsCalendar({describe(self._source)!r}, calls={self._calls_path!s})"
@@ -81,36 +112,73 @@ class IcsCalendar:
     def changes(self, checkpoint: str | None) -> EventChanges:
         window = self._window()
         main = self._read_main()
-        calls = self._read_calls()
-        current = self._checkpoint(main, calls, window)
+        name = describe(self._source)
+        if self._same_file:
+            parts = self._split(main)
+            user = self._reading(
+                "user", parts.user_digest, lambda: split_own(main).user, name, window
+            )
+            own = self._reading("own", _digest(parts.own), lambda: parts.own, name, window)
+        else:
+            calls = self._read_calls() or b""
+            user = self._reading("user", _digest(main), lambda: main, name, window)
+            own = self._reading("own", _digest(calls), lambda: calls, str(self._calls_path), window)
+        current = f"ics:{user.digest[:20]}.{own.digest[:20]}"
         if self._last is not None and self._last.checkpoint == current:
             return self._last
 
-        skipped: list[tuple[str, str]] = []
-        by_uid: dict[str, CalendarEvent] = {}
-        # The calls file first: when the user's calendar also holds a copy of a
-        # call (an export that includes the subscribed calls), the calls file
-        # is the one put_call and remove_call act on, so its version wins.
-        sources = [(calls, str(self._calls_path))] if calls and calls.strip() else []
-        sources.append((main, describe(self._source)))
-        for data, name in sources:
-            parsed = parse_calendar(data, name)
-            skipped.extend(parsed.skipped)
-            for calendar in parsed.calendars:
-                reading = read_events(calendar, self._default_tz, window)
-                skipped.extend(reading.skipped)
-                for event in reading.events:
-                    by_uid.setdefault(event.uid, event)
-
-        events = sorted(by_uid.values(), key=lambda e: (e.start.astimezone(UTC), e.uid))
+        # Own events first: when the user's calendar also holds a copy of one (an
+        # export that includes the subscribed calls), the calls file is the one
+        # write_own acts on, so its version wins.
+        by_id: dict[EventId, CalendarEvent] = {}
+        for event in own.events + user.events:
+            by_id.setdefault(event.id, event)
+        events = sorted(by_id.values(), key=lambda e: (e.start.astimezone(UTC), e.uid))
         self._last = EventChanges(
             events=tuple(events),
             checkpoint=current,
             complete=True,
             window_start=window.start,
-            skipped=tuple(skipped),
+            skipped=own.skipped + user.skipped,
         )
         return self._last
+
+    def _split(self, data: bytes) -> _Parts:
+        file_digest = _digest(data)
+        if self._parts is None or self._parts.file_digest != file_digest:
+            self._parts = _parts_of(data, split_own(data))
+        return self._parts
+
+    def _reading(
+        self, part: str, content: bytes, load: Callable[[], bytes], name: str, window: Window
+    ) -> _Reading:
+        """The reading of one part, parsed again only when its content or the window changed."""
+        digest = hashlib.sha256(
+            b"\x1f".join(
+                [
+                    content,
+                    window.start.isoformat().encode(),
+                    window.end.isoformat().encode(),
+                    str(self._default_tz).encode(),
+                ]
+            )
+        ).hexdigest()
+        known = self._readings.get(part)
+        if known is not None and known.digest == digest:
+            return known
+        data = load()
+        events: list[CalendarEvent] = []
+        skipped: list[Skipped] = []
+        # The own part is empty until the service writes; the user's never is.
+        if part == "user" or data.strip():
+            parsed = parse_calendar(data, name)
+            skipped.extend(_skipped(item) for item in parsed.skipped)
+            for calendar in parsed.calendars:
+                reading = read_events(calendar, self._default_tz, window)
+                skipped.extend(_skipped(item) for item in reading.skipped)
+                events.extend(reading.events)
+        self._readings[part] = _Reading(digest, tuple(events), tuple(skipped))
+        return self._readings[part]
 
     def _window(self) -> Window:
         now = self._now()
@@ -145,41 +213,39 @@ class IcsCalendar:
                 f"{self._calls_path}: cannot be read: {error.strerror or error}"
             ) from None
 
-    def _checkpoint(self, main: bytes, calls: bytes | None, window: Window) -> str:
-        digest = hashlib.sha256()
-        for part in (
-            main,
-            calls or b"",
-            window.start.isoformat().encode(),
-            str(self._default_tz).encode(),
-        ):
-            digest.update(len(part).to_bytes(8, "big"))
-            digest.update(part)
-        return "ics:" + digest.hexdigest()[:40]
-
     # -- writing ----------------------------------------------------------------
 
-    def put_call(self, call: CallEvent) -> str:
-        check_key(call.key)
+    def write_own(self, writes: Sequence[OwnWrite]) -> list[WriteResult]:
+        """Apply the whole batch with one read, one parse and one atomic replace of the file."""
+        if not writes:
+            return []
         target = self._writable_calls_path()
-
-        def edit(data: bytes) -> tuple[bytes | None, str]:
-            existing = calls_file.find_call(data, call.key) if data.strip() else None
-            if existing is not None:
-                return None, existing
-            base = data if data.strip() else new_calendar_text(self._calls_name)
-            return calls_file.add_call(base, call, self._now()), call_uid(call.key)
-
-        return self._edit(target, edit)
-
-    def remove_call(self, key: str) -> None:
-        check_key(key)
-        target = self._writable_calls_path()
-
-        def edit(data: bytes) -> tuple[bytes | None, str]:
-            return (calls_file.remove_call(data, key) if data.strip() else None), ""
-
-        self._edit(target, edit)
+        stamp = self._now()
+        try:
+            with files.locked(target):
+                for _attempt in range(_WRITE_ATTEMPTS):
+                    before = files.snapshot(target, self._max_bytes)
+                    text = OwnEventsText(before.data, empty=new_calendar_text(self._calls_name))
+                    results = [text.apply(write, stamp) for write in writes]
+                    if not text.changed:
+                        return results
+                    # A calendar app does not take our lock; if it saved the file
+                    # since we read it, start over rather than overwrite its change.
+                    if not files.unchanged_since(target, before):
+                        continue
+                    new = text.render()
+                    files.replace_atomically(target, new)
+                    if self._same_file:
+                        # The next listing re-uses the reading of the user's part.
+                        self._parts = _parts_of(new, text.split())
+                    return results
+        except NotACalendarError as error:
+            raise BackendError(
+                f"{target}: not a well-formed iCalendar file ({error}); left untouched"
+            ) from None
+        except OSError as error:
+            raise BackendError(f"{target}: cannot be written: {error}") from None
+        raise BackendError(f"{target}: kept changing while it was written; try again")
 
     def _writable_calls_path(self) -> Path:
         if self._calls_path is None:
@@ -189,28 +255,15 @@ class IcsCalendar:
             )
         return files.target_of(self._calls_path)
 
-    def _edit(self, target: Path, edit: Callable[[bytes], tuple[bytes | None, str]]) -> str:
-        """Read-modify-write ``target`` under the lock.
 
-        ``edit`` maps the current bytes to (new bytes, or None to leave the file; result).
-        """
-        try:
-            with files.locked(target):
-                for _attempt in range(_WRITE_ATTEMPTS):
-                    before = files.snapshot(target, self._max_bytes)
-                    new, result = edit(before.data)
-                    if new is None:
-                        return result
-                    # A calendar app does not take our lock; if it saved the file
-                    # since we read it, start over rather than overwrite its change.
-                    if not files.unchanged_since(target, before):
-                        continue
-                    files.replace_atomically(target, new)
-                    return result
-        except calls_file.NotACalendarError as error:
-            raise BackendError(
-                f"{target}: not a well-formed iCalendar file ({error}); left untouched"
-            ) from None
-        except OSError as error:
-            raise BackendError(f"{target}: cannot be written: {error}") from None
-        raise BackendError(f"{target}: kept changing while the call was written; try again")
+def _digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def _parts_of(data: bytes, split: Split) -> _Parts:
+    return _Parts(_digest(data), _digest(split.user), split.own)
+
+
+def _skipped(item: Skipped | tuple[str, str]) -> Skipped:
+    # The reader is moving from (what, why) pairs to ``Skipped``; both are taken.
+    return item if isinstance(item, Skipped) else Skipped(*item)

@@ -83,14 +83,24 @@ def replace_atomically(path: Path, data: bytes) -> None:
     _sync_directory(path.parent)
 
 
-@contextlib.contextmanager
-def locked(path: Path, timeout: float = 10.0) -> Iterator[None]:
-    """Hold an exclusive lock for a read-modify-write of ``path`` among our own processes.
+def locked(path: Path, timeout: float = 10.0) -> contextlib.AbstractContextManager[None]:
+    """Hold the lock for a read-modify-write of ``path`` among our own processes.
 
     The lock is a separate file: ``path`` itself is swapped by ``os.replace``, so
     a lock on its inode would not exclude a writer that opened the new one.
+    Only this names the lock file; taking the lock is ``hold_lock``'s job, so the
+    two can move apart (a lock helper shared with the state store).
     """
-    lock_path = path.with_name(f".{path.name}.lock")
+    return hold_lock(path.with_name(f".{path.name}.lock"), timeout)
+
+
+@contextlib.contextmanager
+def hold_lock(lock_path: Path, timeout: float, poll: float = 0.05) -> Iterator[None]:
+    """An exclusive ``flock`` on ``lock_path`` (created 0600), waited for up to ``timeout`` s.
+
+    Raises ``TimeoutError`` when another process holds it that long; the
+    caller says what that means to the user.
+    """
     descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, NEW_FILE_MODE)
     try:
         deadline = time.monotonic() + timeout
@@ -101,7 +111,7 @@ def locked(path: Path, timeout: float = 10.0) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"{lock_path} is held by another process") from None
-                time.sleep(0.05)
+                time.sleep(poll)
         yield
     finally:
         os.close(descriptor)

@@ -2,9 +2,9 @@
 
 Two jobs need the file's shape rather than its meaning:
 
-* writing a call into the user's own calendar file must leave every other
-  byte as it was, so calls are spliced in and cut out by physical line,
-  never by re-serialising what icalendar parsed;
+* writing the service's own events into the user's calendar file must leave
+  every other byte as it was, so they are spliced in and cut out by physical
+  line, never by re-serialising what icalendar parsed;
 * when icalendar rejects a whole file because of one hostile event, the
   reader retries component by component, and needs the components' text.
 
@@ -15,13 +15,24 @@ keep the physical lines for editing.
 A UTF-8 byte-order mark before the first line is not part of its text (so
 ``BEGIN:VCALENDAR`` is found) but stays in ``Layout.lines``, so a file that
 has one keeps it through an edit.
+
+The parse runs on every write and on every changed file, over calendars of
+100,000 events, so it decodes only the lines that can open or close a
+component; a property line is kept as its span and read when asked for.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 _BOM = b"\xef\xbb\xbf"
+_FOLD = (b" ", b"\t")
+#: Visible ASCII: a line that starts with one is not blank and its name starts there.
+_VISIBLE = frozenset(bytes([byte]) for byte in range(0x21, 0x7F))
+#: First bytes of a line that can only be a property, not a BEGIN or END.
+_PLAIN_HEADS = _VISIBLE - {b"B", b"b", b"E", b"e"}
 
 
 @dataclass(frozen=True)
@@ -54,7 +65,7 @@ class ContentLine:
         return ""
 
 
-@dataclass
+@dataclass(eq=False)
 class Block:
     """A component from its BEGIN line (``first``) to its END line (``last``)."""
 
@@ -63,16 +74,29 @@ class Block:
     last: int = -1
     #: The first physical line of the END line: where text is inserted at the end.
     end_first: int = -1
-    properties: list[ContentLine] = field(default_factory=list)
     children: list[Block] = field(default_factory=list)
+    #: (first, last) physical lines of each of the component's own properties.
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    #: The file's physical lines, shared by every block of a layout.
+    lines: Sequence[bytes] = field(default=(), repr=False)
 
     @property
     def closed(self) -> bool:
         return self.last >= self.first
 
+    @cached_property
+    def properties(self) -> list[ContentLine]:
+        return [_join(first, last, self.lines) for first, last in self.spans]
+
     def value(self, name: str) -> str | None:
         """The raw value of the first property ``name``, or None."""
-        for line in self.properties:
+        head = name[:1].upper().encode()
+        for first, last in self.spans:
+            # A name is ASCII: a line whose first byte is another letter is not it.
+            start = self.lines[first][:1].upper()
+            if head and start != head and start in _VISIBLE:
+                continue
+            line = _join(first, last, self.lines)
             if line.name == name:
                 return line.value
         return None
@@ -89,13 +113,13 @@ class Layout:
         return [block for block in self.blocks if block.name == "VCALENDAR" and block.closed]
 
     def first_unclosed(self) -> Block | None:
-        """The first component anywhere that has a BEGIN but no END, if any."""
-        pending = list(self.blocks)
+        """The first component anywhere (in file order) that has a BEGIN but no END, if any."""
+        pending = list(reversed(self.blocks))
         while pending:
-            block = pending.pop(0)
+            block = pending.pop()
             if not block.closed:
                 return block
-            pending[:0] = block.children
+            pending.extend(reversed(block.children))
         return None
 
     def text(self, first: int, last: int) -> bytes:
@@ -110,47 +134,63 @@ def parse_layout(data: bytes) -> Layout:
     )
     blocks: list[Block] = []
     stack: list[Block] = []
-    for line in _content_lines(lines):
-        name = line.name
+    count = len(lines)
+    fold, plain = _FOLD, _PLAIN_HEADS
+    index = 0
+    while index < count:
+        first = index
+        index += 1
+        while index < count and lines[index][:1] in fold:
+            index += 1
+        last = index - 1
+        raw = lines[first]
+        if first == 0 and raw.startswith(_BOM):
+            raw = raw[len(_BOM) :]
+        if raw[:1] in plain:
+            # A property (non-blank: it starts with a visible character).
+            if stack:
+                stack[-1].spans.append((first, last))
+            continue
+        if first == last and raw[:6] == b"BEGIN:":
+            # The usual spelling, read without building the whole line.
+            name, value = "BEGIN", raw[6:].rstrip(b"\r\n").decode("utf-8", "replace")
+        elif first == last and raw[:4] == b"END:":
+            name, value = "END", raw[4:].rstrip(b"\r\n").decode("utf-8", "replace")
+        else:
+            line = _join(first, last, lines)
+            if not line.text.strip():
+                continue
+            name, value = line.name, line.value
         if name == "BEGIN":
-            block = Block(name=line.value.strip().upper(), first=line.first)
+            block = Block(name=value.strip().upper(), first=first, lines=lines)
             (stack[-1].children if stack else blocks).append(block)
             stack.append(block)
         elif name == "END":
-            ended = line.value.strip().upper()
+            ended = value.strip().upper()
             # An END that closes an outer component also closes any inner one
             # left open; an END that matches nothing open is ignored.
-            if any(block.name == ended for block in stack):
+            if stack and stack[-1].name == ended:
+                block = stack.pop()
+                block.last, block.end_first = last, first
+            elif any(block.name == ended for block in stack):
                 while stack:
                     block = stack.pop()
                     if block.name == ended:
-                        block.last, block.end_first = line.last, line.first
+                        block.last, block.end_first = last, first
                         break
         elif stack:
-            stack[-1].properties.append(line)
+            stack[-1].spans.append((first, last))
     return Layout(lines=lines, blocks=blocks, newline=newline)
 
 
-def _content_lines(lines: list[bytes]) -> list[ContentLine]:
-    result: list[ContentLine] = []
-    first = -1
-    parts: list[bytes] = []
-    for index, raw in enumerate(lines):
-        body = raw.rstrip(b"\r\n")
+def _join(first: int, last: int, lines: Sequence[bytes]) -> ContentLine:
+    """Physical lines ``first``..``last`` as one logical line."""
+    parts = []
+    for index in range(first, last + 1):
+        body = lines[index].rstrip(b"\r\n")
         if index == 0 and body.startswith(_BOM):
             body = body[len(_BOM) :]
-        if body[:1] in (b" ", b"\t") and parts:
-            parts.append(body[1:])
-            continue
-        if parts:
-            result.append(_join(first, index - 1, parts))
-        first, parts = index, [body]
-    if parts:
-        result.append(_join(first, len(lines) - 1, parts))
-    return [line for line in result if line.text.strip()]
-
-
-def _join(first: int, last: int, parts: list[bytes]) -> ContentLine:
+        parts.append(body[1:] if index > first else body)
     # Folding may split a multi-byte UTF-8 character, so join before decoding.
     return ContentLine(first, last, b"".join(parts).decode("utf-8", errors="replace"))
 

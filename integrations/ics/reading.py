@@ -33,8 +33,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import x_wr_timezone
 
-from daemon.domain.model import Attendee, CalendarEvent, EventStatus, PartStat
-from integrations.ics.calls import KEY_PROPERTY, key_of
+from daemon.domain.model import Attendee, CalendarEvent, EventId, EventStatus, PartStat
+from integrations.ics.calls import KEY_PROPERTY, KIND_PROPERTY, own_tag_of
 from integrations.ics.layout import unescape_text
 from integrations.ics.parsing import PARSE_ERRORS, clean, describe_error
 from integrations.ics.recurrence import MAX_OCCURRENCES, Refused, expand
@@ -91,7 +91,7 @@ def read_events(calendar: icalendar.Calendar, default_zone: tzinfo, window: Wind
             if any(_recurs(component) for component in components):
                 reading.events.extend(_occurrences(uid, components, zone, window, reading.skipped))
             else:
-                reading.events.append(_event(uid, _latest(components), zone))
+                reading.events.append(_event(EventId(uid), _latest(components), zone))
         except PARSE_ERRORS as error:
             reading.skipped.append((clean(uid), describe_error(error)))
     return reading
@@ -195,11 +195,11 @@ def _occurrences(
         skipped.append((clean(uid), reason))
     events: list[CalendarEvent] = []
     for occurrence in occurrences:
-        instance = f"{uid}#{_recurrence_id(occurrence, zone)}"
+        instance = EventId(uid, _recurrence_id(occurrence, zone))
         try:
-            events.append(_event(instance, occurrence, zone, series_uid=uid))
+            events.append(_event(instance, occurrence, zone))
         except PARSE_ERRORS as error:
-            skipped.append((clean(instance), describe_error(error)))
+            skipped.append((clean(str(instance)), describe_error(error)))
     return events
 
 
@@ -210,9 +210,7 @@ def _recurrence_id(occurrence: icalendar.Component, zone: tzinfo) -> str:
     return str(value.isoformat())
 
 
-def _event(
-    uid: str, component: icalendar.Component, zone: tzinfo, *, series_uid: str | None = None
-) -> CalendarEvent:
+def _event(event_id: EventId, component: icalendar.Component, zone: tzinfo) -> CalendarEvent:
     if "DTSTART" not in component:
         raise ValueError("no DTSTART")
     for name, problem in getattr(component, "errors", ()):
@@ -223,7 +221,7 @@ def _event(
     start = _moment(raw_start, zone)
     end = _end(component, raw_start, start, zone)
     return CalendarEvent(
-        uid=uid,
+        id=event_id,
         title=_text(component, "SUMMARY")[:MAX_TITLE_CHARS],
         start=start,
         end=max(end, start),
@@ -232,7 +230,11 @@ def _event(
         status=_status(component),
         attendees=tuple(_attendees(component)),
         organizer=_address(component.get("ORGANIZER")),
-        own_key=key_of(series_uid or uid, _key_property(component)),
+        own=own_tag_of(
+            event_id.series,
+            _own_property(component, KEY_PROPERTY),
+            _own_property(component, KIND_PROPERTY),
+        ),
     )
 
 
@@ -311,8 +313,8 @@ def _text(component: icalendar.Component, name: str) -> str:
     return "" if value is None else str(value)
 
 
-def _key_property(component: icalendar.Component) -> str | None:
-    value = component.get(KEY_PROPERTY)
+def _own_property(component: icalendar.Component, name: str) -> str | None:
+    value = component.get(name)
     if value is None:
         return None
     if isinstance(value, list):

@@ -26,6 +26,7 @@ from daemon.domain.ports import (
     RemoveOwn,
     UpdateOwn,
     WriteResult,
+    write_key,
 )
 
 #: Suffix of the uid of every own event; the same convention as the .ics adapter.
@@ -90,6 +91,14 @@ class MemoryCalendar:
         return results
 
     def _apply(self, write: OwnWrite) -> WriteResult:
+        # Each write succeeds or fails on its own, as the port says: a bad one is
+        # an error result and the rest of the batch still happens.
+        try:
+            return self._apply_one(write)
+        except ValueError as error:
+            return WriteResult(write_key(write), error=str(error))
+
+    def _apply_one(self, write: OwnWrite) -> WriteResult:
         match write:
             case PutOwn(event=own):
                 _check_aware(own.start, own.end)

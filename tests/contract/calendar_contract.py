@@ -4,8 +4,11 @@ A new backend (Google Calendar, CalDAV, ...) is done when it passes this suite.
 To run it against an adapter, subclass ``CalendarContract`` in a ``Test*``
 class and override the ``driver`` fixture with a ``CalendarDriver`` for that
 backend: the driver holds the adapter under test and acts as the user would
-in their calendar app (add an interview, move or delete a call, write
+in their calendar app (add an interview, move or delete an own event, write
 ``#decided`` into it), through the backend itself, never through the adapter.
+
+Own events of every kind behave alike: the tests run with calls and with
+debriefs, and a batch mixes kinds. The adapter may not know what a kind means.
 
 Listings are read through a ``Mirror`` that applies both complete and
 incremental answers, so the same tests hold for adapters that list
@@ -16,13 +19,36 @@ everything each time (files) and for those that sync changes (Google's
 from __future__ import annotations
 
 import abc
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from daemon.domain.model import Attendee, CalendarEvent, EventStatus, PartStat
-from daemon.domain.ports import Calendar, CallEvent, EventChanges
+from daemon.domain.model import (
+    Attendee,
+    CalendarEvent,
+    EventId,
+    EventStatus,
+    OwnKind,
+    OwnTag,
+    PartStat,
+)
+from daemon.domain.ports import (
+    Calendar,
+    EventChanges,
+    OwnEvent,
+    OwnField,
+    OwnWrite,
+    PutOwn,
+    RemoveOwn,
+    UpdateOwn,
+    WriteResult,
+)
+
+#: Kinds the per-kind tests run with: the first and a second, so nothing is call-only.
+KINDS = [OwnKind.CALL, OwnKind.DEBRIEF]
 
 
 class CalendarDriver(abc.ABC):
@@ -40,20 +66,28 @@ class CalendarDriver(abc.ABC):
         """Put an event on the calendar as an invitation or the user would."""
 
     @abc.abstractmethod
-    def move_call(self, key: str, new_start: datetime) -> None:
-        """Drag the call event with ``key`` to ``new_start``, keeping its length."""
+    def move_own(self, key: str, new_start: datetime) -> None:
+        """Drag the own event with ``key`` to ``new_start``, keeping its length."""
 
     @abc.abstractmethod
-    def delete_call(self, key: str) -> None:
-        """Delete the call event with ``key`` in the calendar app."""
+    def delete_own(self, key: str) -> None:
+        """Delete the own event with ``key`` in the calendar app."""
 
     @abc.abstractmethod
-    def edit_call_description(self, key: str, text: str) -> None:
-        """Replace the notes of the call event with ``key``."""
+    def edit_own_description(self, key: str, text: str) -> None:
+        """Replace the notes of the own event with ``key``."""
+
+    @abc.abstractmethod
+    def reminder_of(self, key: str) -> timedelta | None:
+        """The popup reminder the backend holds for the own event with ``key`` (None: none)."""
 
     @abc.abstractmethod
     def reopen(self) -> Calendar:
         """A new adapter over the same backend, as after a restart of the service."""
+
+    @abc.abstractmethod
+    def write_unanswered(self, writes: Sequence[OwnWrite]) -> None:
+        """Let the backend apply ``writes`` while their answer never reaches the service."""
 
 
 class Mirror:
@@ -62,29 +96,37 @@ class Mirror:
     def __init__(self, calendar: Calendar) -> None:
         self.calendar = calendar
         self.checkpoint: str | None = None
-        self.events: dict[str, CalendarEvent] = {}
+        self.events: dict[EventId, CalendarEvent] = {}
 
     def refresh(self) -> EventChanges:
         changes = self.calendar.changes(self.checkpoint)
         if changes.complete:
-            self.events = {event.uid: event for event in changes.events}
+            self.events = {event.id: event for event in changes.events}
         else:
-            for uid in changes.removed:
-                self.events.pop(uid, None)
-            self.events.update({event.uid: event for event in changes.events})
+            for event_id in changes.removed:
+                self.events.pop(event_id, None)
+            self.events.update({event.id: event for event in changes.events})
         self.checkpoint = changes.checkpoint
         return changes
 
-    def calls(self) -> dict[str, CalendarEvent]:
+    def own(self) -> dict[str, CalendarEvent]:
+        """The own events by key, after a refresh; a key listed twice fails the test."""
         self.refresh()
-        calls = [event for event in self.events.values() if event.own_key is not None]
-        keys = [event.own_key for event in calls]
+        tags = [event.own for event in self.events.values() if event.own is not None]
+        keys = [tag.key for tag in tags]
         assert len(keys) == len(set(keys)), f"a key is listed twice: {keys}"
-        return {event.own_key: event for event in calls if event.own_key is not None}
+        return {event.own.key: event for event in self.events.values() if event.own is not None}
 
     def user_events(self) -> dict[str, CalendarEvent]:
         self.refresh()
-        return {uid: event for uid, event in self.events.items() if event.own_key is None}
+        return {event.uid: event for event in self.events.values() if event.own is None}
+
+
+def ok(results: list[WriteResult], count: int) -> list[WriteResult]:
+    """``results`` after checking there is one per write and none failed."""
+    assert len(results) == count, results
+    assert all(result.ok for result in results), results
+    return results
 
 
 class CalendarContract:
@@ -106,41 +148,69 @@ class CalendarContract:
     # -- helpers ----------------------------------------------------------------
 
     @staticmethod
-    def call(
+    def own_event(
         driver: CalendarDriver,
         key: str = "0123456789abcdef0123456789abcdef",
         *,
+        kind: OwnKind = OwnKind.CALL,
         days: int = 8,
         hour: int = 10,
         zone: ZoneInfo | None = None,
         title: str = "Call Hiro Manager (Contoso)",
         description: str = "Hiro Manager, VP Data\ntel:+14155550123\nAsk how it is going.",
-    ) -> CallEvent:
+        reminder: timedelta | None = None,
+    ) -> OwnEvent:
         zone = zone or driver.zone
         day = (driver.now + timedelta(days=days)).astimezone(zone).date()
         start = datetime.combine(day, time(hour), tzinfo=zone)
-        return CallEvent(
+        return OwnEvent(
+            kind=kind,
             key=key,
             start=start,
             end=start + timedelta(minutes=15),
             title=title,
             description=description,
+            reminder=reminder,
         )
 
-    # -- writing calls ------------------------------------------------------------
+    @staticmethod
+    def put(driver: CalendarDriver, *events: OwnEvent) -> list[str]:
+        """Put ``events`` in one batch; their remote ids."""
+        results = ok(driver.calendar.write_own([PutOwn(event) for event in events]), len(events))
+        return [result.remote_id for result in results]
 
-    def test_a_new_calendar_lists_no_calls(self, mirror: Mirror) -> None:
-        assert mirror.calls() == {}
+    @staticmethod
+    def update(driver: CalendarDriver, event: OwnEvent, *fields: OwnField) -> WriteResult:
+        (result,) = ok(driver.calendar.write_own([UpdateOwn(event, frozenset(fields))]), 1)
+        return result
 
-    def test_a_put_call_is_listed_with_its_key(
-        self, driver: CalendarDriver, mirror: Mirror
+    @staticmethod
+    def remove(driver: CalendarDriver, *keys: str, kind: OwnKind = OwnKind.CALL) -> None:
+        ok(driver.calendar.write_own([RemoveOwn(kind, key) for key in keys]), len(keys))
+
+    # -- writing own events ---------------------------------------------------------
+
+    def test_a_new_calendar_lists_no_own_events(self, mirror: Mirror) -> None:
+        assert mirror.own() == {}
+
+    def test_an_empty_batch_writes_nothing(self, driver: CalendarDriver, mirror: Mirror) -> None:
+        before = mirror.refresh()
+        assert driver.calendar.write_own([]) == []
+        if self.checkpoints_are_versions:
+            assert mirror.refresh().checkpoint == before.checkpoint
+
+    @pytest.mark.parametrize("kind", KINDS, ids=str)
+    def test_a_put_is_listed_with_its_kind_and_key(
+        self, driver: CalendarDriver, mirror: Mirror, kind: OwnKind
     ) -> None:
-        call = self.call(driver)
-        uid = driver.calendar.put_call(call)
+        event = self.own_event(driver, kind=kind, title=f"A {kind} with Hiro")
+        (uid,) = self.put(driver, event)
 
-        listed = mirror.calls()[call.key]
+        listed = mirror.own()[event.key]
+        assert listed.own == OwnTag(kind, event.key)
         assert listed.uid == uid
-        assert (listed.title, listed.description) == (call.title, call.description)
+        assert (listed.title, listed.description) == (event.title, event.description)
+        assert (listed.start, listed.end) == (event.start, event.end)
         assert listed.attendees == ()
         assert not listed.all_day
 
@@ -149,29 +219,28 @@ class CalendarContract:
         [ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York"), ZoneInfo("UTC")],
         ids=str,
     )
-    def test_call_times_are_aware_and_the_same_instants(
+    def test_own_event_times_are_aware_and_the_same_instants(
         self, driver: CalendarDriver, mirror: Mirror, zone: ZoneInfo
     ) -> None:
         # Three weeks out crosses a daylight-saving change in March and October.
-        call = self.call(driver, days=21, zone=zone)
-        driver.calendar.put_call(call)
+        event = self.own_event(driver, days=21, zone=zone)
+        self.put(driver, event)
 
-        listed = mirror.calls()[call.key]
+        listed = mirror.own()[event.key]
         assert listed.start.tzinfo is not None and listed.end.tzinfo is not None
-        assert listed.start == call.start
-        assert listed.end == call.end
+        assert (listed.start, listed.end) == (event.start, event.end)
 
-    def test_a_call_at_a_fixed_utc_offset_keeps_its_instant(
+    def test_an_own_event_at_a_fixed_utc_offset_keeps_its_instant(
         self, driver: CalendarDriver, mirror: Mirror
     ) -> None:
         start = driver.now.astimezone(timezone(timedelta(hours=-3))) + timedelta(days=3)
-        call = CallEvent(
-            "fedcba9876543210fedcba9876543210", start, start + timedelta(minutes=15), "Call", ""
+        event = OwnEvent(
+            OwnKind.CALL, "fedcba9876543210" * 2, start, start + timedelta(minutes=15), "Call", ""
         )
-        driver.calendar.put_call(call)
+        self.put(driver, event)
 
-        listed = mirror.calls()[call.key]
-        assert (listed.start, listed.end) == (call.start, call.end)
+        listed = mirror.own()[event.key]
+        assert (listed.start, listed.end) == (event.start, event.end)
 
     def test_text_survives_the_round_trip(self, driver: CalendarDriver, mirror: Mirror) -> None:
         title = 'Call Zoë Ødegaard-Ñúñez; re: "Data", (Contoso) \\ 🚀'
@@ -182,145 +251,341 @@ class CalendarContract:
             + "that must be folded by any writer that respects seventy-five octets "
             * 3
         )
-        call = self.call(driver, title=title, description=description)
-        driver.calendar.put_call(call)
+        event = self.own_event(driver, title=title, description=description)
+        self.put(driver, event)
 
-        listed = mirror.calls()[call.key]
+        listed = mirror.own()[event.key]
         assert (listed.title, listed.description) == (title, description)
 
-    def test_put_call_twice_makes_one_event_with_one_id(
+    def test_a_put_twice_makes_one_event_with_one_id(
         self, driver: CalendarDriver, mirror: Mirror
     ) -> None:
-        call = self.call(driver)
-        first = driver.calendar.put_call(call)
-        second = driver.calendar.put_call(call)
+        event = self.own_event(driver)
+        (first,) = self.put(driver, event)
+        (second,) = self.put(driver, event)
+        # Twice in one batch too: the second finds what the first wrote.
+        third, fourth = self.put(driver, event, event)
 
-        assert first == second
-        assert list(mirror.calls()) == [call.key]
+        assert first == second == third == fourth
+        assert list(mirror.own()) == [event.key]
 
-    def test_a_second_put_with_another_time_does_not_move_the_call(
+    def test_a_second_put_with_another_time_does_not_move_the_event(
         self, driver: CalendarDriver, mirror: Mirror
     ) -> None:
-        call = self.call(driver)
-        uid = driver.calendar.put_call(call)
-        later = CallEvent(
-            call.key, call.start + timedelta(days=2), call.end + timedelta(days=2), "Other", "x"
-        )
+        event = self.own_event(driver)
+        (uid,) = self.put(driver, event)
+        later = OwnEvent(
+            event.kind, event.key, event.start + timedelta(days=2), event.end + timedelta(days=2),
+            "Other", "x",
+        )  # fmt: skip
 
-        assert driver.calendar.put_call(later) == uid
-        listed = mirror.calls()[call.key]
-        assert (listed.start, listed.title) == (call.start, call.title)
+        assert self.put(driver, later) == [uid]
+        listed = mirror.own()[event.key]
+        assert (listed.start, listed.title) == (event.start, event.title)
 
-    def test_put_after_the_user_moved_the_call_keeps_the_users_time(
+    def test_a_put_after_the_user_moved_the_event_keeps_the_users_time(
         self, driver: CalendarDriver, mirror: Mirror
     ) -> None:
-        call = self.call(driver)
-        uid = driver.calendar.put_call(call)
-        moved = call.start + timedelta(days=1, hours=4)
-        driver.move_call(call.key, moved)
+        event = self.own_event(driver)
+        (uid,) = self.put(driver, event)
+        moved = event.start + timedelta(days=1, hours=4)
+        driver.move_own(event.key, moved)
 
-        assert driver.calendar.put_call(call) == uid
-        assert mirror.calls()[call.key].start == moved
+        assert self.put(driver, event) == [uid]
+        assert mirror.own()[event.key].start == moved
 
-    def test_calls_with_different_keys_are_separate_events(
+    def test_own_events_of_different_keys_and_kinds_are_separate(
         self, driver: CalendarDriver, mirror: Mirror
     ) -> None:
-        first = self.call(driver, "a" * 32, days=7)
-        second = self.call(driver, "b" * 32, days=14)
-        first_id = driver.calendar.put_call(first)
-        second_id = driver.calendar.put_call(second)
+        call = self.own_event(driver, "a" * 32, days=7)
+        debrief = self.own_event(driver, "b" * 32, kind=OwnKind.DEBRIEF, days=-1, hour=15)
+        call_id, debrief_id = self.put(driver, call, debrief)
 
-        assert first_id != second_id
-        calls = mirror.calls()
-        assert set(calls) == {first.key, second.key}
-        assert (calls[first.key].uid, calls[second.key].uid) == (first_id, second_id)
+        assert call_id != debrief_id
+        listed = mirror.own()
+        assert set(listed) == {call.key, debrief.key}
+        assert (listed[call.key].uid, listed[debrief.key].uid) == (call_id, debrief_id)
+        assert listed[call.key].own == call.tag
+        assert listed[debrief.key].own == debrief.tag
 
-    def test_a_restarted_adapter_finds_the_calls_again(self, driver: CalendarDriver) -> None:
-        call = self.call(driver)
-        uid = driver.calendar.put_call(call)
+    def test_a_restarted_adapter_finds_the_own_events_again(self, driver: CalendarDriver) -> None:
+        call = self.own_event(driver, "c" * 32)
+        debrief = self.own_event(driver, "d" * 32, kind=OwnKind.DEBRIEF, days=1)
+        uids = self.put(driver, call, debrief)
 
         again = driver.reopen()
-        assert again.put_call(call) == uid
-        assert list(Mirror(again).calls()) == [call.key]
+        results = ok(again.write_own([PutOwn(call), PutOwn(debrief)]), 2)
+        assert [result.remote_id for result in results] == uids
+        assert set(Mirror(again).own()) == {call.key, debrief.key}
 
-    # -- removing calls -----------------------------------------------------------
-
-    def test_remove_call_takes_it_off_the_listing(
+    def test_a_batch_retried_after_its_answer_was_lost_writes_nothing_twice(
         self, driver: CalendarDriver, mirror: Mirror
     ) -> None:
-        call = self.call(driver)
-        driver.calendar.put_call(call)
-        assert call.key in mirror.calls()
+        events = [
+            self.own_event(driver, f"{n:032x}", kind=KINDS[n % 2], days=n + 1) for n in range(4)
+        ]
+        driver.write_unanswered([PutOwn(event) for event in events])
 
-        driver.calendar.remove_call(call.key)
-        assert call.key not in mirror.calls()
+        # The service never heard back, so it sends the same batch again.
+        results = ok(driver.calendar.write_own([PutOwn(event) for event in events]), 4)
+        listed = mirror.own()
+        assert set(listed) == {event.key for event in events}
+        assert [result.remote_id for result in results] == [
+            listed[event.key].uid for event in events
+        ]
+        assert [result.key for result in results] == [event.key for event in events]
 
-    def test_remove_call_is_idempotent(self, driver: CalendarDriver, mirror: Mirror) -> None:
-        call = self.call(driver)
-        driver.calendar.put_call(call)
-        driver.calendar.remove_call(call.key)
-        driver.calendar.remove_call(call.key)
-        driver.calendar.remove_call("9" * 32)  # never existed
-
-        assert mirror.calls() == {}
-
-    def test_remove_call_leaves_the_other_calls(
+    def test_a_batch_of_many_writes_has_one_result_per_write_in_order(
         self, driver: CalendarDriver, mirror: Mirror
     ) -> None:
-        keep, drop = self.call(driver, "c" * 32), self.call(driver, "d" * 32, days=9)
-        driver.calendar.put_call(keep)
-        driver.calendar.put_call(drop)
+        kinds = [OwnKind.CALL, OwnKind.DEBRIEF, OwnKind.SEND_BY, OwnKind.HANDWRITTEN]
+        first = [
+            self.own_event(driver, f"{n:032x}", kind=kinds[n % 4], days=1 + n % 30, hour=8 + n % 9)
+            for n in range(40)
+        ]
+        self.put(driver, *first[:20])
+        later = first[5].start + timedelta(days=1)
+        moved = OwnEvent(
+            first[5].kind, first[5].key, later, later + timedelta(minutes=15), "x", "y"
+        )
+        writes: list[OwnWrite] = [
+            *(PutOwn(event) for event in first[20:]),  # new
+            PutOwn(first[0]),  # exists already
+            UpdateOwn(moved, frozenset({"time"})),
+            RemoveOwn(first[6].kind, first[6].key),
+            RemoveOwn(OwnKind.CALL, "f" * 32),  # never existed
+            PutOwn(first[6]),  # back again, in the same batch
+            RemoveOwn(first[39].kind, first[39].key),  # put earlier in this batch
+        ]
+        results = ok(driver.calendar.write_own(writes), len(writes))
 
-        driver.calendar.remove_call(drop.key)
-        assert list(mirror.calls()) == [keep.key]
+        assert [result.key for result in results] == [
+            write.key if isinstance(write, RemoveOwn) else write.event.key for write in writes
+        ]
+        listed = mirror.own()
+        assert set(listed) == {event.key for event in first[:39]}
+        assert listed[first[5].key].start == later
+        assert listed[first[5].key].title == first[5].title
+        for event in first[:39]:
+            assert listed[event.key].own == event.tag
+        for result, write in zip(results[:20], writes[:20], strict=True):
+            assert isinstance(write, PutOwn)
+            if write.event.key != first[39].key:
+                assert result.remote_id == listed[write.event.key].uid
 
-    def test_remove_call_leaves_the_users_events(
+    def test_a_write_that_cannot_be_done_fails_alone(
         self, driver: CalendarDriver, mirror: Mirror
     ) -> None:
+        good = self.own_event(driver, "1" * 32)
+        other = self.own_event(driver, "2" * 32, days=9)
+        naive = OwnEvent(
+            OwnKind.CALL, "3" * 32, good.start.replace(tzinfo=None),
+            good.end.replace(tzinfo=None), "Naive", "",
+        )  # fmt: skip
+        results = driver.calendar.write_own([PutOwn(good), PutOwn(naive), PutOwn(other)])
+
+        assert [result.ok for result in results] == [True, False, True]
+        assert results[1].key == naive.key and results[1].error
+        assert set(mirror.own()) == {good.key, other.key}
+
+    # -- reminders ------------------------------------------------------------------
+
+    @pytest.mark.parametrize("kind", KINDS, ids=str)
+    def test_an_own_event_keeps_its_reminder(self, driver: CalendarDriver, kind: OwnKind) -> None:
+        with_popup = self.own_event(driver, "4" * 32, kind=kind, reminder=timedelta(minutes=10))
+        without = self.own_event(driver, "5" * 32, kind=kind, days=9)
+        self.put(driver, with_popup, without)
+
+        assert driver.reminder_of(with_popup.key) == timedelta(minutes=10)
+        assert driver.reminder_of(without.key) is None
+
+    def test_an_update_of_the_reminder_changes_only_the_reminder(
+        self, driver: CalendarDriver, mirror: Mirror
+    ) -> None:
+        event = self.own_event(driver, kind=OwnKind.DEBRIEF, reminder=timedelta(minutes=10))
+        self.put(driver, event)
+        earlier = OwnEvent(
+            event.kind, event.key, event.start + timedelta(hours=1),
+            event.end + timedelta(hours=1), "Other", "Other", timedelta(minutes=90),
+        )  # fmt: skip
+
+        self.update(driver, earlier, "reminder")
+        assert driver.reminder_of(event.key) == timedelta(minutes=90)
+        listed = mirror.own()[event.key]
+        assert (listed.start, listed.title, listed.description) == (
+            event.start,
+            event.title,
+            event.description,
+        )
+
+        self.update(driver, earlier, "time")
+        assert driver.reminder_of(event.key) == timedelta(minutes=90)
+        self.update(driver, replace(earlier, reminder=None), "reminder")
+        assert driver.reminder_of(event.key) is None
+        self.update(driver, replace(earlier, reminder=timedelta(minutes=5)), "reminder")
+        assert driver.reminder_of(event.key) == timedelta(minutes=5)
+
+    # -- updating own events ----------------------------------------------------------
+
+    @pytest.mark.parametrize("kind", KINDS, ids=str)
+    def test_an_update_of_the_time_keeps_the_users_notes(
+        self, driver: CalendarDriver, mirror: Mirror, kind: OwnKind
+    ) -> None:
+        event = self.own_event(driver, kind=kind)
+        (uid,) = self.put(driver, event)
+        driver.edit_own_description(event.key, event.description + "\nDecision maker: Hiro")
+        later = event.start + timedelta(days=3, hours=2)
+        moved = OwnEvent(
+            kind, event.key, later, later + timedelta(minutes=30), "New title", "New text"
+        )
+
+        result = self.update(driver, moved, "time")
+        assert result.remote_id == uid and not result.missing
+        listed = mirror.own()[event.key]
+        assert (listed.start, listed.end) == (moved.start, moved.end)
+        assert listed.title == event.title
+        assert listed.description == event.description + "\nDecision maker: Hiro"
+        assert listed.own == OwnTag(kind, event.key)
+
+    def test_an_update_changes_the_fields_it_names_and_no_other(
+        self, driver: CalendarDriver, mirror: Mirror
+    ) -> None:
+        event = self.own_event(driver)
+        self.put(driver, event)
+        changed = OwnEvent(
+            event.kind, event.key, event.start + timedelta(days=1),
+            event.end + timedelta(days=1), "Call Hiro (Contoso), new number", "tel:+1415555",
+        )  # fmt: skip
+
+        self.update(driver, changed, "title")
+        listed = mirror.own()[event.key]
+        assert (listed.title, listed.description, listed.start) == (
+            changed.title,
+            event.description,
+            event.start,
+        )
+        self.update(driver, changed, "description")
+        listed = mirror.own()[event.key]
+        assert (listed.title, listed.description, listed.start) == (
+            changed.title,
+            changed.description,
+            event.start,
+        )
+        self.update(driver, changed, "time", "title", "description")
+        listed = mirror.own()[event.key]
+        assert (listed.start, listed.end) == (changed.start, changed.end)
+
+    def test_an_update_moves_an_event_the_user_had_moved(
+        self, driver: CalendarDriver, mirror: Mirror
+    ) -> None:
+        event = self.own_event(driver)
+        self.put(driver, event)
+        driver.move_own(event.key, event.start + timedelta(hours=5))
+        target = event.start + timedelta(days=7)
+
+        self.update(driver, moved_to(event, target), "time")
+        assert mirror.own()[event.key].start == target
+
+    def test_an_update_of_an_event_the_user_deleted_says_so_and_writes_nothing(
+        self, driver: CalendarDriver, mirror: Mirror
+    ) -> None:
+        event = self.own_event(driver, kind=OwnKind.DEBRIEF)
+        self.put(driver, event)
+        driver.delete_own(event.key)
+        before = mirror.refresh()
+
+        result = self.update(driver, moved_to(event, event.start + timedelta(days=1)), "time")
+        assert result.missing
+        assert event.key not in mirror.own()
+        if self.checkpoints_are_versions:
+            assert mirror.refresh().checkpoint == before.checkpoint
+
+    def test_an_update_of_a_key_never_written_is_missing(self, driver: CalendarDriver) -> None:
+        event = self.own_event(driver, "6" * 32)
+        assert self.update(driver, event, "time", "title").missing
+
+    # -- removing own events -------------------------------------------------------------
+
+    @pytest.mark.parametrize("kind", KINDS, ids=str)
+    def test_a_remove_takes_it_off_the_listing(
+        self, driver: CalendarDriver, mirror: Mirror, kind: OwnKind
+    ) -> None:
+        event = self.own_event(driver, kind=kind)
+        self.put(driver, event)
+        assert event.key in mirror.own()
+
+        self.remove(driver, event.key, kind=kind)
+        assert event.key not in mirror.own()
+
+    def test_a_remove_is_idempotent(self, driver: CalendarDriver, mirror: Mirror) -> None:
+        event = self.own_event(driver)
+        self.put(driver, event)
+        self.remove(driver, event.key)
+        self.remove(driver, event.key, "9" * 32)  # again, and one that never existed
+
+        assert mirror.own() == {}
+
+    def test_a_remove_leaves_the_other_own_events(
+        self, driver: CalendarDriver, mirror: Mirror
+    ) -> None:
+        keep = self.own_event(driver, "c" * 32)
+        drop = self.own_event(driver, "d" * 32, kind=OwnKind.DEBRIEF, days=9)
+        self.put(driver, keep, drop)
+
+        self.remove(driver, drop.key, kind=OwnKind.DEBRIEF)
+        assert list(mirror.own()) == [keep.key]
+
+    def test_a_remove_leaves_the_users_events(self, driver: CalendarDriver, mirror: Mirror) -> None:
         interview = self.interview(driver)
         driver.add_user_event(interview)
-        call = self.call(driver)
-        driver.calendar.put_call(call)
+        event = self.own_event(driver)
+        self.put(driver, event)
 
-        driver.calendar.remove_call(call.key)
+        self.remove(driver, event.key)
         assert list(mirror.user_events()) == [interview.uid]
 
-    # -- the user's edits to calls ---------------------------------------------------
+    # -- the user's edits to own events ---------------------------------------------------
 
-    def test_a_call_the_user_moved_reads_back_at_the_new_time(
-        self, driver: CalendarDriver, mirror: Mirror
+    @pytest.mark.parametrize("kind", KINDS, ids=str)
+    def test_an_own_event_the_user_moved_reads_back_at_the_new_time(
+        self, driver: CalendarDriver, mirror: Mirror, kind: OwnKind
     ) -> None:
-        call = self.call(driver)
-        uid = driver.calendar.put_call(call)
+        event = self.own_event(driver, kind=kind)
+        (uid,) = self.put(driver, event)
         mirror.refresh()
-        moved = call.start + timedelta(days=2, hours=-1)
-        driver.move_call(call.key, moved)
+        moved = event.start + timedelta(days=2, hours=-1)
+        driver.move_own(event.key, moved)
 
-        listed = mirror.calls()[call.key]
+        listed = mirror.own()[event.key]
         assert listed.uid == uid
-        assert (listed.start, listed.end) == (moved, moved + (call.end - call.start))
+        assert listed.own == OwnTag(kind, event.key)
+        assert (listed.start, listed.end) == (moved, moved + (event.end - event.start))
 
-    def test_a_call_the_user_deleted_is_gone_and_removing_it_is_a_no_op(
-        self, driver: CalendarDriver, mirror: Mirror
+    @pytest.mark.parametrize("kind", KINDS, ids=str)
+    def test_an_own_event_the_user_deleted_is_gone_and_removing_it_is_a_no_op(
+        self, driver: CalendarDriver, mirror: Mirror, kind: OwnKind
     ) -> None:
-        call = self.call(driver)
-        driver.calendar.put_call(call)
+        event = self.own_event(driver, kind=kind)
+        self.put(driver, event)
         mirror.refresh()
-        driver.delete_call(call.key)
+        driver.delete_own(event.key)
 
-        assert call.key not in mirror.calls()
-        driver.calendar.remove_call(call.key)
-        assert call.key not in mirror.calls()
+        assert event.key not in mirror.own()
+        self.remove(driver, event.key, kind=kind)
+        assert event.key not in mirror.own()
 
-    def test_the_users_notes_on_a_call_are_visible(
-        self, driver: CalendarDriver, mirror: Mirror
+    @pytest.mark.parametrize("kind", KINDS, ids=str)
+    def test_the_users_notes_on_an_own_event_are_visible(
+        self, driver: CalendarDriver, mirror: Mirror, kind: OwnKind
     ) -> None:
-        call = self.call(driver)
-        driver.calendar.put_call(call)
+        event = self.own_event(driver, kind=kind)
+        self.put(driver, event)
         mirror.refresh()
-        driver.edit_call_description(call.key, call.description + "\n#decided")
+        driver.edit_own_description(event.key, event.description + "\n#decided")
 
-        assert mirror.calls()[call.key].description.endswith("#decided")
+        listed = mirror.own()[event.key]
+        assert listed.description.endswith("#decided")
+        assert listed.own == OwnTag(kind, event.key)
 
     # -- user events ----------------------------------------------------------------
 
@@ -329,7 +594,7 @@ class CalendarContract:
         day = (driver.now - timedelta(days=2)).astimezone(driver.zone).date()
         start = datetime.combine(day, time(14), tzinfo=driver.zone)
         return CalendarEvent(
-            uid=uid,
+            id=EventId(uid),
             title="Panel interview - Contoso",
             start=start,
             end=start + timedelta(minutes=90),
@@ -350,7 +615,8 @@ class CalendarContract:
         driver.add_user_event(interview)
 
         listed = mirror.user_events()[interview.uid]
-        assert listed.own_key is None
+        assert listed.own is None
+        assert listed.id == interview.id
         assert (listed.title, listed.description) == (interview.title, interview.description)
         assert (listed.start, listed.end) == (interview.start, interview.end)
         assert listed.start.tzinfo is not None
@@ -364,7 +630,7 @@ class CalendarContract:
         day = (driver.now + timedelta(days=3)).astimezone(driver.zone).date()
         start = datetime.combine(day, time(), tzinfo=driver.zone)
         event = CalendarEvent(
-            uid="all-day@example.org",
+            id=EventId("all-day@example.org"),
             title="Career fair",
             start=start,
             end=datetime.combine(day + timedelta(days=1), time(), tzinfo=driver.zone),
@@ -381,7 +647,7 @@ class CalendarContract:
     ) -> None:
         interview = self.interview(driver)
         cancelled = CalendarEvent(
-            uid="cancelled@example.org",
+            id=EventId("cancelled@example.org"),
             title="Interview - Initech",
             start=interview.start,
             end=interview.end,
@@ -391,16 +657,29 @@ class CalendarContract:
 
         assert mirror.user_events()[cancelled.uid].status is EventStatus.CANCELLED
 
-    def test_events_the_user_adds_are_seen_next_to_the_calls(
+    def test_events_the_user_adds_are_seen_next_to_the_own_events(
         self, driver: CalendarDriver, mirror: Mirror
     ) -> None:
-        call = self.call(driver)
-        driver.calendar.put_call(call)
+        event = self.own_event(driver)
+        self.put(driver, event)
         mirror.refresh()
         driver.add_user_event(self.interview(driver, "second-round@example.org"))
 
         assert list(mirror.user_events()) == ["second-round@example.org"]
-        assert list(mirror.calls()) == [call.key]
+        assert list(mirror.own()) == [event.key]
+
+    def test_writes_leave_the_users_events_as_they_were(
+        self, driver: CalendarDriver, mirror: Mirror
+    ) -> None:
+        interview = self.interview(driver)
+        driver.add_user_event(interview)
+        before = mirror.user_events()
+        event = self.own_event(driver, reminder=timedelta(minutes=15))
+        self.put(driver, event)
+        self.update(driver, moved_to(event, event.start + timedelta(days=1)), "time", "reminder")
+        assert mirror.user_events() == before
+        self.remove(driver, event.key)
+        assert mirror.user_events() == before
 
     # -- checkpoints ----------------------------------------------------------------
 
@@ -408,7 +687,7 @@ class CalendarContract:
         self, driver: CalendarDriver, mirror: Mirror
     ) -> None:
         driver.add_user_event(self.interview(driver))
-        driver.calendar.put_call(self.call(driver))
+        self.put(driver, self.own_event(driver))
         first = mirror.refresh()
         second = mirror.refresh()
 
@@ -422,27 +701,30 @@ class CalendarContract:
             assert (second.events, second.removed) == ((), ())
 
     @pytest.mark.parametrize(
-        "change", ["put", "remove", "user moves", "user deletes", "user edits", "user adds"]
+        "change",
+        ["put", "update", "remove", "user moves", "user deletes", "user edits", "user adds"],
     )
     def test_every_change_is_seen_after_the_checkpoint(
         self, driver: CalendarDriver, mirror: Mirror, change: str
     ) -> None:
-        call = self.call(driver)
-        driver.calendar.put_call(call)
+        event = self.own_event(driver)
+        self.put(driver, event)
         before = mirror.refresh()
         snapshot = dict(mirror.events)
 
         match change:
             case "put":
-                driver.calendar.put_call(self.call(driver, "e" * 32))
+                self.put(driver, self.own_event(driver, "e" * 32, kind=OwnKind.DEBRIEF))
+            case "update":
+                self.update(driver, moved_to(event, event.start + timedelta(hours=2)), "time")
             case "remove":
-                driver.calendar.remove_call(call.key)
+                self.remove(driver, event.key)
             case "user moves":
-                driver.move_call(call.key, call.start + timedelta(hours=3))
+                driver.move_own(event.key, event.start + timedelta(hours=3))
             case "user deletes":
-                driver.delete_call(call.key)
+                driver.delete_own(event.key)
             case "user edits":
-                driver.edit_call_description(call.key, "#decided")
+                driver.edit_own_description(event.key, "#decided")
             case "user adds":
                 driver.add_user_event(self.interview(driver))
 
@@ -453,10 +735,14 @@ class CalendarContract:
 
     def test_listings_hold_only_aware_times(self, driver: CalendarDriver, mirror: Mirror) -> None:
         driver.add_user_event(self.interview(driver))
-        driver.calendar.put_call(self.call(driver))
+        self.put(driver, self.own_event(driver))
         mirror.refresh()
 
         for event in mirror.events.values():
             assert event.start.utcoffset() is not None, event
             assert event.end.utcoffset() is not None, event
             assert event.end >= event.start, event
+
+
+def moved_to(event: OwnEvent, start: datetime) -> OwnEvent:
+    return replace(event, start=start, end=start + (event.end - event.start))

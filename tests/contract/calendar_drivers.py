@@ -8,16 +8,18 @@ calendar as a calendar app does (bumping SEQUENCE and LAST-MODIFIED).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 from icalendar.prop import vCalAddress, vDDDTypes
 
+from daemon.domain.errors import BackendError
 from daemon.domain.model import CalendarEvent
-from daemon.domain.ports import Calendar
+from daemon.domain.ports import Calendar, OwnWrite
 from integrations.ics import IcsCalendar
 from integrations.memory.calendar import MemoryCalendar
 
@@ -38,18 +40,26 @@ class MemoryDriver(CalendarDriver):
     def add_user_event(self, event: CalendarEvent) -> None:
         self.memory.add_event(event)
 
-    def move_call(self, key: str, new_start: datetime) -> None:
-        self.memory.user_move_call(key, new_start)
+    def move_own(self, key: str, new_start: datetime) -> None:
+        self.memory.user_move(key, new_start)
 
-    def delete_call(self, key: str) -> None:
-        self.memory.user_delete_call(key)
+    def delete_own(self, key: str) -> None:
+        self.memory.user_delete(key)
 
-    def edit_call_description(self, key: str, text: str) -> None:
-        self.memory.user_edit_call_description(key, text)
+    def edit_own_description(self, key: str, text: str) -> None:
+        self.memory.user_edit_description(key, text)
+
+    def reminder_of(self, key: str) -> timedelta | None:
+        return self.memory.reminders.get(key) if self.memory.own(key) is not None else None
 
     def reopen(self) -> Calendar:
         # The memory backend is the instance itself; a "restart" keeps it.
         return self.memory
+
+    def write_unanswered(self, writes: Sequence[OwnWrite]) -> None:
+        self.memory.lose_next_response = True
+        with pytest.raises(BackendError):
+            self.memory.write_own(writes)
 
 
 USER_CALENDAR = b"""BEGIN:VCALENDAR\r
@@ -64,7 +74,7 @@ END:VCALENDAR\r
 
 
 class IcsDriver(CalendarDriver):
-    """An .ics calendar in ``directory``; calls in a file of their own or in the same file."""
+    """An .ics calendar in ``directory``; own events in a file of their own or in the same file."""
 
     def __init__(self, directory: Path, *, same_file: bool) -> None:
         self.path = directory / "calendar.ics"
@@ -82,36 +92,52 @@ class IcsDriver(CalendarDriver):
             now=lambda: self.now,
         )
 
+    def write_unanswered(self, writes: Sequence[OwnWrite]) -> None:
+        # The write reaches the file; the process that made it dies before it can answer.
+        self.reopen().write_own(writes)
+
     def add_user_event(self, event: CalendarEvent) -> None:
         def add(calendar: icalendar.Calendar) -> None:
             calendar.add_component(user_event_component(event))
 
         edit_file(self.path, add)
 
-    def move_call(self, key: str, new_start: datetime) -> None:
+    def move_own(self, key: str, new_start: datetime) -> None:
         def move(event: icalendar.Component) -> None:
             length = event.decoded("DTEND") - event.decoded("DTSTART")
             event["DTSTART"] = vDDDTypes(new_start)
             event["DTEND"] = vDDDTypes(new_start + length)
 
-        self._edit_call(key, move)
+        self._edit_own(key, move)
 
-    def delete_call(self, key: str) -> None:
+    def delete_own(self, key: str) -> None:
         def delete(calendar: icalendar.Calendar) -> None:
-            calendar.subcomponents = [c for c in calendar.subcomponents if not is_call(c, key)]
+            calendar.subcomponents = [c for c in calendar.subcomponents if not is_own(c, key)]
 
         edit_file(self.calls_path, delete)
 
-    def edit_call_description(self, key: str, text: str) -> None:
+    def edit_own_description(self, key: str, text: str) -> None:
         def describe(event: icalendar.Component) -> None:
             event["DESCRIPTION"] = text
 
-        self._edit_call(key, describe)
+        self._edit_own(key, describe)
 
-    def _edit_call(self, key: str, change: Callable[[icalendar.Component], None]) -> None:
+    def reminder_of(self, key: str) -> timedelta | None:
+        calendar = icalendar.Calendar.from_ical(self.calls_path.read_bytes())
+        (event,) = [c for c in calendar.subcomponents if is_own(c, key)]
+        alarms = [c for c in event.subcomponents if c.name == "VALARM"]
+        assert len(alarms) <= 1, f"{len(alarms)} alarms on {key}"
+        if not alarms:
+            return None
+        assert str(alarms[0]["ACTION"]) == "DISPLAY"
+        trigger = alarms[0].decoded("TRIGGER")
+        assert isinstance(trigger, timedelta), trigger
+        return -trigger
+
+    def _edit_own(self, key: str, change: Callable[[icalendar.Component], None]) -> None:
         def edit(calendar: icalendar.Calendar) -> None:
-            matches = [c for c in calendar.subcomponents if is_call(c, key)]
-            assert len(matches) == 1, f"expected one call with key {key}, found {len(matches)}"
+            matches = [c for c in calendar.subcomponents if is_own(c, key)]
+            assert len(matches) == 1, f"expected one own event with key {key}, found {matches}"
             change(matches[0])
             # What a calendar app does on every edit.
             matches[0]["SEQUENCE"] = int(matches[0].get("SEQUENCE", 0)) + 1
@@ -120,7 +146,7 @@ class IcsDriver(CalendarDriver):
         edit_file(self.calls_path, edit)
 
 
-def is_call(component: icalendar.Component, key: str) -> bool:
+def is_own(component: icalendar.Component, key: str) -> bool:
     return component.name == "VEVENT" and str(component.get("UID")) == f"{key}@interview-followup"
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from daemon.domain.errors import BackendError
+from daemon.domain.ports import PutOwn, RemoveOwn
 from integrations.memory.calendar import MemoryCalendar
 
 from .calendar_contract import CalendarContract, CalendarDriver
@@ -49,38 +50,41 @@ class TestIcsCalendarWithCallsInTheUsersFile(CalendarContract):
 
 
 def test_the_memory_calendar_simulates_an_outage() -> None:
-    calendar = MemoryCalendar()
-    calendar.available = False
-    call = CalendarContract.call(MemoryDriver())
+    driver = MemoryDriver()
+    driver.memory.available = False
+    event = CalendarContract.own_event(driver)
     for attempt in (
-        lambda: calendar.changes(None),
-        lambda: calendar.put_call(call),
-        lambda: calendar.remove_call(call.key),
+        lambda: driver.memory.changes(None),
+        lambda: driver.memory.write_own([PutOwn(event)]),
+        lambda: driver.memory.write_own([RemoveOwn(event.kind, event.key)]),
     ):
         with pytest.raises(BackendError, match="unavailable"):
             attempt()
-    assert calendar.calls_created == 0
+    assert driver.memory.own_created == 0
 
 
-def test_the_memory_calendar_counts_created_calls_once_per_key() -> None:
+def test_the_memory_calendar_counts_created_own_events_once_per_key() -> None:
     driver = MemoryDriver()
-    call = CalendarContract.call(driver)
+    event = CalendarContract.own_event(driver)
     for _ in range(3):
-        driver.memory.put_call(call)
-    assert driver.memory.calls_created == 1
-    assert driver.memory.call(call.key) is not None
+        driver.memory.write_own([PutOwn(event), PutOwn(event)])
+    assert driver.memory.own_created == 1
+    assert driver.memory.batches == 3
+    assert driver.memory.own(event.key) is not None
 
 
 def test_the_memory_calendar_refuses_naive_times() -> None:
     driver = MemoryDriver()
-    call = CalendarContract.call(driver)
-    naive = replace(call, start=call.start.replace(tzinfo=None))
+    event = CalendarContract.own_event(driver)
+    naive = replace(event, start=event.start.replace(tzinfo=None))
+    (result,) = driver.memory.write_own([PutOwn(naive)])
+    assert "naive" in result.error
+    assert driver.memory.own_created == 0
+    driver.memory.write_own([PutOwn(event)])
     with pytest.raises(ValueError, match="naive"):
-        driver.memory.put_call(naive)
-    with pytest.raises(ValueError, match="naive"):
-        driver.memory.user_move_call(call.key, datetime(2025, 3, 20, 10))
+        driver.memory.user_move(event.key, datetime(2025, 3, 20, 10))
 
 
-def test_the_user_cannot_edit_a_call_that_is_not_there() -> None:
+def test_the_user_cannot_edit_an_own_event_that_is_not_there() -> None:
     with pytest.raises(KeyError):
-        MemoryCalendar().user_delete_call("f" * 32)
+        MemoryCalendar().user_delete("f" * 32)

@@ -8,13 +8,10 @@ daylight-saving changes.
 
 from __future__ import annotations
 
-import fcntl
 import http.server
 import logging
-import os
 import re
 import shutil
-import stat
 import tempfile
 import threading
 import time
@@ -24,15 +21,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import icalendar
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from daemon.domain.errors import BackendError
 from daemon.domain.model import CalendarEvent, EventStatus, PartStat
-from daemon.domain.ports import CallEvent, EventChanges
-from integrations.ics import IcsCalendar, files, source
+from daemon.domain.ports import EventChanges
+from integrations.ics import IcsCalendar, source
 from integrations.ics.reading import MAX_DESCRIPTION_CHARS
 from integrations.ics.zones import WINDOWS_DISPLAY_NAMES, tzid_zone
 
@@ -59,11 +55,6 @@ def listing(name: str, zone: ZoneInfo = CHICAGO) -> EventChanges:
 
 def by_uid(changes: EventChanges) -> dict[str, CalendarEvent]:
     return {event.uid: event for event in changes.events}
-
-
-def a_call(key: str = "0123456789abcdef0123456789abcdef", zone: ZoneInfo = BERLIN) -> CallEvent:
-    start = datetime(2025, 3, 25, 10, 0, tzinfo=zone)
-    return CallEvent(key, start, start + timedelta(minutes=15), "Call Hiro (Contoso)", "tel:+4930")
 
 
 @pytest.fixture
@@ -595,24 +586,6 @@ def test_webcal_means_https() -> None:
     )
 
 
-def test_a_url_calendar_without_a_calls_file_cannot_be_written(server: Server) -> None:
-    calendar = open_calendar(server.url(SECRET))
-    with pytest.raises(BackendError, match="calls_path"):
-        calendar.put_call(a_call())
-    with pytest.raises(BackendError, match="calls_path"):
-        calendar.remove_call("0123456789abcdef0123456789abcdef")
-
-
-def test_a_url_calendar_writes_calls_to_its_calls_file(server: Server, tmp_path: Path) -> None:
-    server.routes[SECRET] = Route(body=(FIXTURES / "outlook_export.ics").read_bytes())
-    calendar = open_calendar(server.url(SECRET), tmp_path / "calls.ics")
-    uid = calendar.put_call(a_call())
-
-    changes = calendar.changes(None)
-    assert by_uid(changes)[uid].own_key == "0123456789abcdef0123456789abcdef"
-    assert len(changes.events) == 5
-
-
 # -- the checkpoint ---------------------------------------------------------------------------
 
 
@@ -634,248 +607,6 @@ def test_the_checkpoint_follows_content_and_the_day(
 
     path.write_bytes(path.read_bytes().replace(b"Vandelay", b"Vandelay Ind."))
     assert calendar.changes(None).checkpoint != next_day.checkpoint
-
-
-# -- writing calls --------------------------------------------------------------------------
-
-
-def without_added_timezone(data: bytes, original: bytes) -> bytes:
-    """``data`` without the one Europe/Berlin VTIMEZONE a call may have added to ``original``."""
-    newline = b"\r\n" if b"\r\n" in original else b"\n"
-    pattern = (
-        rb"BEGIN:VTIMEZONE" + newline + rb"TZID:Europe/Berlin" + newline + rb".*?END:VTIMEZONE"
-    )
-    for match in re.finditer(pattern + newline, data, flags=re.S):
-        candidate = data[: match.start()] + data[match.end() :]
-        if candidate == original:
-            return candidate
-    return data
-
-
-@pytest.mark.parametrize("name", ["outlook_export.ics", "google_export.ics", "malformed.ics"])
-def test_a_call_in_the_users_file_leaves_every_other_byte_as_it_was(
-    user_file: Callable[[str], Path], name: str
-) -> None:
-    path = user_file(name)
-    original = path.read_bytes()
-    calendar = open_calendar(path, zone=BERLIN)
-
-    calendar.put_call(a_call())
-    with_call = path.read_bytes()
-    assert with_call.count(b"BEGIN:VEVENT") == original.count(b"BEGIN:VEVENT") + 1
-
-    calendar.remove_call(a_call().key)
-    # What remains is the original plus, at most, the VTIMEZONE the call needed.
-    assert without_added_timezone(path.read_bytes(), original) == original
-
-
-def test_a_call_in_a_users_file_with_a_byte_order_mark_keeps_it_and_every_other_byte(
-    tmp_path: Path,
-) -> None:
-    path = tmp_path / "cal.ics"
-    original = b"\xef\xbb\xbf" + (FIXTURES / "outlook_export.ics").read_bytes()
-    path.write_bytes(original)
-    calendar = open_calendar(path, zone=BERLIN)
-
-    uid = calendar.put_call(a_call())
-    with_call = path.read_bytes()
-    assert with_call.startswith(b"\xef\xbb\xbfBEGIN:VCALENDAR")
-    assert with_call.count(b"BEGIN:VEVENT") == original.count(b"BEGIN:VEVENT") + 1
-    assert by_uid(calendar.changes(None))[uid].own_key == a_call().key
-    assert calendar.put_call(a_call()) == uid
-    assert path.read_bytes() == with_call
-
-    calendar.remove_call(a_call().key)
-    assert without_added_timezone(path.read_bytes(), original) == original
-
-
-def test_a_call_in_a_file_with_bare_line_feeds_and_no_final_newline(tmp_path: Path) -> None:
-    path = tmp_path / "cal.ics"
-    original = (FIXTURES / "floating.ics").read_bytes().rstrip(b"\n")
-    path.write_bytes(original)
-    calendar = open_calendar(path, zone=BERLIN)
-
-    calendar.put_call(a_call())
-    written = path.read_bytes()
-    assert b"\r\n" not in written
-    assert written.endswith(b"END:VCALENDAR")
-    assert [e.own_key for e in calendar.changes(None).events if e.own_key] == [a_call().key]
-
-    calendar.remove_call(a_call().key)
-    assert without_added_timezone(path.read_bytes(), original) == original
-
-
-def test_a_call_is_stored_as_a_standard_event_with_its_zone(tmp_path: Path) -> None:
-    calls = tmp_path / "calls.ics"
-    open_calendar(FIXTURES / "cancelled.ics", calls).put_call(a_call())
-
-    written = icalendar.Calendar.from_ical(calls.read_bytes())
-    assert written.get_missing_tzids() == set()
-    (event,) = written.walk("VEVENT")
-    assert str(event["UID"]) == "0123456789abcdef0123456789abcdef@interview-followup"
-    assert str(event["X-INTERVIEW-FOLLOWUP-KEY"]) == "0123456789abcdef0123456789abcdef"
-    assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
-    assert event.decoded("DTSTART") == datetime(2025, 3, 25, 10, tzinfo=BERLIN)
-    assert "DTSTAMP" in event and "ATTENDEE" not in event
-    assert stat.S_IMODE(calls.stat().st_mode) == 0o600
-
-
-def test_a_call_in_utc_is_written_with_z_and_no_time_zone(tmp_path: Path) -> None:
-    calls = tmp_path / "calls.ics"
-    open_calendar(FIXTURES / "cancelled.ics", calls).put_call(a_call(zone=ZoneInfo("UTC")))
-
-    assert b"DTSTART:20250325T100000Z" in calls.read_bytes()
-    assert b"VTIMEZONE" not in calls.read_bytes()
-
-
-def test_a_call_stays_recognised_when_an_app_drops_the_key_property(tmp_path: Path) -> None:
-    calls = tmp_path / "calls.ics"
-    calendar = open_calendar(FIXTURES / "cancelled.ics", calls)
-    uid = calendar.put_call(a_call())
-    calls.write_bytes(re.sub(rb"X-INTERVIEW-FOLLOWUP-KEY:[^\r\n]*\r\n", b"", calls.read_bytes()))
-
-    assert by_uid(calendar.changes(None))[uid].own_key == a_call().key
-    assert calendar.put_call(a_call()) == uid
-    assert calls.read_bytes().count(b"BEGIN:VEVENT") == 1
-
-
-def test_a_copy_of_a_call_in_the_users_calendar_is_listed_once(tmp_path: Path) -> None:
-    # The user's export also contains the subscribed calls calendar: the calls file wins.
-    calls = tmp_path / "calls.ics"
-    open_calendar(FIXTURES / "cancelled.ics", calls).put_call(a_call())
-    export = tmp_path / "export.ics"
-    export.write_bytes(
-        (FIXTURES / "cancelled.ics")
-        .read_bytes()
-        .replace(b"END:VCALENDAR", calls.read_bytes().split(b"END:VTIMEZONE\r\n", 1)[1])
-        .replace(b"SUMMARY:Call Hiro", b"SUMMARY:Stale copy")
-    )
-    events = open_calendar(export, calls).changes(None).events
-
-    own = [e for e in events if e.own_key]
-    assert [e.title for e in own] == ["Call Hiro (Contoso)"]
-
-
-def test_file_modes_and_symlinks_are_kept(tmp_path: Path) -> None:
-    real = tmp_path / "real.ics"
-    shutil.copy(FIXTURES / "floating.ics", real)
-    real.chmod(0o640)
-    link = tmp_path / "link.ics"
-    link.symlink_to(real)
-
-    open_calendar(link, zone=BERLIN).put_call(a_call())
-    assert link.is_symlink()
-    assert b"interview-followup" in real.read_bytes()
-    assert stat.S_IMODE(real.stat().st_mode) == 0o640
-
-
-@pytest.mark.parametrize(
-    ("content", "problem"),
-    [
-        (b"my shopping list\n", "no complete BEGIN:VCALENDAR"),
-        (
-            b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nEND:VCALENDAR\r\n",
-            "BEGIN:VEVENT on line 2 is never closed",
-        ),
-    ],
-)
-def test_a_calls_file_that_is_not_well_formed_is_left_untouched(
-    tmp_path: Path, content: bytes, problem: str
-) -> None:
-    calls = tmp_path / "calls.ics"
-    calls.write_bytes(content)
-    with pytest.raises(BackendError, match=f"{problem}.*left untouched"):
-        open_calendar(FIXTURES / "cancelled.ics", calls).put_call(a_call())
-    with pytest.raises(BackendError, match="left untouched"):
-        open_calendar(FIXTURES / "cancelled.ics", calls).remove_call(a_call().key)
-    assert calls.read_bytes() == content
-
-
-def test_an_unusable_key_is_refused(tmp_path: Path) -> None:
-    calendar = open_calendar(FIXTURES / "cancelled.ics", tmp_path / "calls.ics")
-    with pytest.raises(ValueError, match="key"):
-        calendar.put_call(a_call(key="abc\r\nBEGIN:VEVENT"))
-
-
-# -- crash safety and concurrency ----------------------------------------------------------------
-
-
-@pytest.mark.parametrize("failing", ["fsync", "replace"])
-def test_a_crash_while_writing_leaves_the_old_file_whole(
-    user_file: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, failing: str
-) -> None:
-    path = user_file("outlook_export.ics")
-    original = path.read_bytes()
-    calendar = open_calendar(path, zone=BERLIN)
-
-    def crash(*_args: object) -> None:
-        raise OSError(28, "No space left on device")
-
-    if failing == "fsync":
-        monkeypatch.setattr(os, "fsync", crash)
-    else:
-        monkeypatch.setattr(Path, "replace", crash)
-    with pytest.raises(BackendError, match="No space left"):
-        calendar.put_call(a_call())
-
-    monkeypatch.undo()
-    assert path.read_bytes() == original
-    assert sorted(p.name for p in path.parent.iterdir()) == [".outlook_export.ics.lock", path.name]
-
-
-def test_after_each_write_the_file_is_whole_and_holds_all_earlier_content(
-    user_file: Callable[[str], Path],
-) -> None:
-    path = user_file("google_export.ics")
-    calendar = open_calendar(path, zone=BERLIN)
-    previous = path.read_bytes()
-    for number in range(5):
-        calendar.put_call(a_call(key=f"{number:032x}"))
-        current = path.read_bytes()
-        # Every earlier line is still there, in order.
-        remaining = iter(current.splitlines())
-        assert all(line in remaining for line in previous.splitlines())
-        assert icalendar.Calendar.from_ical(current)
-        previous = current
-    assert len([e for e in calendar.changes(None).events if e.own_key]) == 5
-
-
-def test_a_change_by_another_program_during_a_write_is_not_overwritten(
-    user_file: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = user_file("floating.ics")
-    calendar = open_calendar(path, zone=BERLIN)
-    real_snapshot = files.snapshot
-    reads = []
-
-    def snapshot_then_the_user_saves(target: Path, max_bytes: int) -> files.Snapshot:
-        # Fault injection: a calendar app saves the file right after our read.
-        result = real_snapshot(target, max_bytes)
-        reads.append(result)
-        if len(reads) == 1:
-            time.sleep(0.01)  # a different mtime even on coarse clocks
-            target.write_bytes(target.read_bytes().replace(b"Local Bakery", b"Local Bakery & Co"))
-        return result
-
-    monkeypatch.setattr(files, "snapshot", snapshot_then_the_user_saves)
-    calendar.put_call(a_call())
-
-    assert len(reads) == 2
-    written = path.read_bytes()
-    assert b"Local Bakery & Co" in written and b"interview-followup" in written
-
-
-def test_a_held_lock_makes_the_write_wait_then_fail(tmp_path: Path) -> None:
-    target = tmp_path / "calls.ics"
-    holder = os.open(tmp_path / ".calls.ics.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(holder, fcntl.LOCK_EX)
-        with pytest.raises(TimeoutError), files.locked(target, timeout=0.2):
-            pass
-    finally:
-        os.close(holder)
-    with files.locked(target, timeout=0.2):
-        pass
 
 
 # -- fuzzing ------------------------------------------------------------------------------------
@@ -952,20 +683,3 @@ def test_arbitrary_bytes_are_read_or_refused_never_a_crash(data: bytes) -> None:
 def test_mutated_real_calendars_are_read_or_refused_never_a_crash(data: bytes) -> None:
     read_untrusted(data)
     read_untrusted(data + b"\r\nEND:VCALENDAR\r\n")
-
-
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated_calendars())
-def test_writing_into_a_mutated_calendar_never_loses_its_content(data: bytes) -> None:
-    data += b"\r\nEND:VCALENDAR\r\n"
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "fuzz.ics"
-        path.write_bytes(data)
-        calendar = open_calendar(path, zone=BERLIN)
-        try:
-            calendar.put_call(a_call())
-        except BackendError:
-            assert path.read_bytes() == data
-            return
-        calendar.remove_call(a_call().key)
-        assert without_added_timezone(path.read_bytes(), data) == data
