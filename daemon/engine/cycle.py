@@ -290,36 +290,40 @@ class Engine:
 
     # -- observations -------------------------------------------------------------------
 
-    def _watch_drafts(self, now: datetime, report: CycleReport) -> bool:
-        """Which drafts left the mailbox, and which intended ones turn out to exist.
-
-        A pending draft that is in the mailbox was written by a cycle that lost
-        the answer: it is recorded as created, so it is never written again and
-        its sending is watched. Returns False when the mailbox could not be read.
-        """
+    def _watch_drafts(self, now: datetime, report: CycleReport) -> None:
+        """Which drafts left the mailbox, and what became of drafts whose answer was lost."""
         drafts = self.store.ledger.drafts()
         created = [d.key for d in drafts if d.status is DraftStatus.CREATED]
         pending = [d.key for d in drafts if d.status is DraftStatus.PENDING]
-        if not created and not pending:
-            return True
-        try:
-            present = self.draft_store.present([*created, *pending])
-        except BackendError as error:
-            report.backend_failed(Port.DRAFTS, error)
-            return False
-        gone = [key for key in created if key not in present]
-        found = [(key, "") for key in pending if key in present]
-        missing = [key for key in pending if key not in present]
-        # Written, then sent by the user before this cycle could see the draft.
-        sent = (self.draft_store.sent(missing) or set()) if missing else set()
+        gone: list[str] = []
+        if created:
+            try:
+                present = self.draft_store.present(created)
+            except BackendError as error:
+                report.backend_failed(Port.DRAFTS, error)
+                return
+            gone = [key for key in created if key not in present]
+        found, sent = self._settle_pending(pending) if pending else (set(), set())
         if gone or found or sent:
             with self.store.transaction():
-                self.store.ledger.drafts_created(
-                    [*found, *((key, "") for key in sorted(sent))], now
-                )
+                self.store.ledger.drafts_created(((key, "") for key in sorted(found | sent)), now)
                 self.store.ledger.drafts_gone([*gone, *sorted(sent)], now)
             report.drafts_gone += len(gone) + len(sent)
-        return True
+
+    def _settle_pending(self, pending: list[str]) -> tuple[set[str], set[str]]:
+        """Drafts intended by a cycle that lost the answer (or died): in the mailbox, or sent.
+
+        Either way they exist and are never written again. A store that cannot be
+        asked (a Maildir not created before the first draft) leaves them pending:
+        the next write finds them by key.
+        """
+        try:
+            found = self.draft_store.present(pending)
+            missing = [key for key in pending if key not in found]
+            sent = (self.draft_store.sent(missing) or set()) if missing else set()
+        except BackendError:
+            return set(), set()
+        return found, sent
 
     # -- remote writes ------------------------------------------------------------------
 

@@ -123,8 +123,9 @@ def plan(
     removed = {str(a.id) for a in actions if isinstance(a, MarkInterviewRemoved)}
 
     interviews, eligible = _merge(state, current, removed, now, settings)
-    # An intent whose write never happened (the cycle checked the mailbox first)
-    # and whose interview is gone is no longer wanted.
+    # An intent whose interview is gone is no longer wanted. (Had the write happened,
+    # the cycle found the draft before planning and it is no longer pending; if the
+    # mailbox could not tell, a draft found later by its key is no duplicate.)
     actions.extend(
         WithdrawDraft(draft.key)
         for draft in state.drafts.values()

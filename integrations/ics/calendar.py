@@ -29,7 +29,8 @@ from integrations.ics.calls import new_calendar_text
 from integrations.ics.calls_file import NotACalendarError, OwnEventsText, Split, split_own
 from integrations.ics.parsing import parse_calendar
 from integrations.ics.reading import Window, read_events
-from integrations.ics.source import describe, fetch_url, is_url, read_local
+from integrations.ics.source import describe, fetch_url, read_local
+from integrations.ics.urls import is_url
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 #: How often a write is retried when another program changed the file meanwhile.

@@ -23,7 +23,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from daemon.compose.mime import check_draft_key, message_bytes, stored_keys
-from daemon.domain.errors import BackendError
+from daemon.domain.errors import BackendError, ItemError
 from daemon.domain.ports import WriteResult
 
 #: Maildir flags of a new draft: D = draft, S = seen (not announced as unread mail).
@@ -74,8 +74,11 @@ class MaildirDraftStore:
             try:
                 check_draft_key(key, message)
                 prepared.append((key, message_bytes(message), ""))
-            except ValueError as error:
+            except (ItemError, ValueError) as error:
                 prepared.append((key, None, str(error)))
+        if all(raw is None for _, raw, _ in prepared):
+            # Nothing to write: the folder is not even created.
+            return [WriteResult(key, error=problem) for key, _, problem in prepared]
         box = self._open()
         existing = {k: entry.mailbox_key for entry in self._scan() for k in entry.keys}
         results: list[WriteResult] = []

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from email.message import EmailMessage
 
 from daemon.compose.mime import check_draft_key, message_bytes, parse_message, stored_keys
-from daemon.domain.errors import BackendError
+from daemon.domain.errors import BackendError, ItemError
 from daemon.domain.ports import WriteResult
 
 
@@ -37,7 +37,11 @@ class MemoryDraftStore:
         self._check_up()
         results = []
         for key, message in drafts:
-            check_draft_key(key, message)
+            try:
+                check_draft_key(key, message)
+            except ItemError as error:
+                results.append(WriteResult(key, error=str(error)))
+                continue
             existing = self._find(key)
             if existing is not None:
                 results.append(WriteResult(key, existing))

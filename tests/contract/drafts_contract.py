@@ -22,7 +22,6 @@ from typing import Protocol
 import pytest
 
 from daemon.compose.mime import MESSAGE_HEADERS, build_message, parse_message, stored_keys
-from daemon.domain.errors import ItemError
 from daemon.domain.ports import DraftStore
 
 NOW = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)
@@ -62,6 +61,13 @@ def keyed(user: DraftUser, key: str) -> list[EmailMessage]:
     return [parse_message(raw) for raw in user.drafts() if stored_keys(raw) == {key}]
 
 
+def create(store: DraftStore, key: str, draft: EmailMessage) -> str:
+    """One draft through the batch port; its id."""
+    (result,) = store.create_drafts([(key, draft)])
+    assert result.ok and result.key == key, result
+    return result.remote_id
+
+
 class DraftStoreContract:
     @pytest.fixture
     def store(self) -> DraftStore:
@@ -74,7 +80,7 @@ class DraftStoreContract:
     # --- creating ---------------------------------------------------------------
 
     def test_a_created_draft_is_present(self, store: DraftStore, user: DraftUser) -> None:
-        draft_id = store.create_draft("k1", message("k1"))
+        draft_id = create(store, "k1", message("k1"))
         assert isinstance(draft_id, str) and draft_id
         assert store.present(["k1"]) == {"k1"}
         assert len(keyed(user, "k1")) == 1
@@ -82,8 +88,8 @@ class DraftStoreContract:
     def test_creating_twice_makes_one_draft_with_one_id(
         self, store: DraftStore, user: DraftUser
     ) -> None:
-        first = store.create_draft("k1", message("k1"))
-        second = store.create_draft("k1", message("k1", body="A retry after a lost answer.\n"))
+        first = create(store, "k1", message("k1"))
+        second = create(store, "k1", message("k1", body="A retry after a lost answer.\n"))
         assert first == second
         assert len(user.drafts()) == 1
         assert (
@@ -91,8 +97,8 @@ class DraftStoreContract:
         )
 
     def test_two_keys_make_two_drafts(self, store: DraftStore, user: DraftUser) -> None:
-        first = store.create_draft("k1", message("k1"))
-        second = store.create_draft("k2", message("k2", to_email="sam@acme.com"))
+        first = create(store, "k1", message("k1"))
+        second = create(store, "k2", message("k2", to_email="sam@acme.com"))
         assert first != second
         assert len(user.drafts()) == 2
         assert store.present(["k1", "k2"]) == {"k1", "k2"}
@@ -101,9 +107,9 @@ class DraftStoreContract:
     def test_a_key_that_is_a_prefix_of_another_is_not_confused_with_it(
         self, store: DraftStore, user: DraftUser, short: str, long: str
     ) -> None:
-        long_id = store.create_draft(long, message(long))
+        long_id = create(store, long, message(long))
         assert store.present([short]) == set()
-        short_id = store.create_draft(short, message(short))
+        short_id = create(store, short, message(short))
         assert short_id != long_id
         assert len(user.drafts()) == 2
         user.discard(long)
@@ -113,40 +119,58 @@ class DraftStoreContract:
     def test_a_message_that_does_not_carry_the_key_is_refused(
         self, store: DraftStore, user: DraftUser
     ) -> None:
-        with pytest.raises(ItemError):
-            store.create_draft("k1", message("k2"))
+        (result,) = store.create_drafts([("k1", message("k2"))])
+        assert not result.ok and result.error
         assert user.drafts() == []
+
+    def test_one_bad_draft_in_a_batch_leaves_the_others_written(
+        self, store: DraftStore, user: DraftUser
+    ) -> None:
+        results = store.create_drafts(
+            [("k1", message("k1")), ("k2", message("k3")), ("k3", message("k3"))]
+        )
+        assert [r.key for r in results] == ["k1", "k2", "k3"]
+        assert [r.ok for r in results] == [True, False, True]
+        assert store.present(["k1", "k2", "k3"]) == {"k1", "k3"}
+        assert len(user.drafts()) == 2
+
+    def test_a_batch_with_a_key_twice_makes_one_draft(
+        self, store: DraftStore, user: DraftUser
+    ) -> None:
+        first, second = store.create_drafts([("k1", message("k1")), ("k1", message("k1"))])
+        assert first.remote_id == second.remote_id
+        assert len(user.drafts()) == 1
 
     # --- what the user does -------------------------------------------------------
 
     def test_present_answers_only_for_keys_asked_about(self, store: DraftStore) -> None:
-        store.create_draft("k1", message("k1"))
-        store.create_draft("k2", message("k2"))
+        create(store, "k1", message("k1"))
+        create(store, "k2", message("k2"))
         assert store.present([]) == set()
         assert store.present(["k2", "unknown"]) == {"k2"}
         assert store.present(key for key in ["k1"]) == {"k1"}  # any iterable
 
     def test_a_sent_draft_is_no_longer_present(self, store: DraftStore, user: DraftUser) -> None:
-        store.create_draft("k1", message("k1"))
-        store.create_draft("k2", message("k2"))
+        create(store, "k1", message("k1"))
+        create(store, "k2", message("k2"))
         user.send("k1")
         assert store.present(["k1", "k2"]) == {"k2"}
 
     def test_a_discarded_draft_is_no_longer_present(
         self, store: DraftStore, user: DraftUser
     ) -> None:
-        store.create_draft("k1", message("k1"))
-        store.create_draft("k2", message("k2"))
+        create(store, "k1", message("k1"))
+        create(store, "k2", message("k2"))
         user.discard("k2")
         assert store.present(["k1", "k2"]) == {"k1"}
 
     def test_an_edited_draft_is_the_users_and_is_not_written_again(
         self, store: DraftStore, user: DraftUser
     ) -> None:
-        store.create_draft("k1", message("k1"))
+        create(store, "k1", message("k1"))
         user.edit("k1", "Dear Dana,\n\nMy own words.\n")
         assert store.present(["k1"]) == {"k1"}
-        store.create_draft("k1", message("k1"))
+        create(store, "k1", message("k1"))
         (draft,) = keyed(user, "k1")
         assert len(user.drafts()) == 1
         assert draft.get_content() == "Dear Dana,\n\nMy own words.\n"
@@ -161,7 +185,7 @@ class DraftStoreContract:
             subject="Merci — Ingénieure logicielle 🎉",
             body="Chère Zoë,\n\nMerci beaucoup — à bientôt.\n",
         )
-        store.create_draft("k1", original)
+        create(store, "k1", original)
         (stored,) = keyed(user, "k1")
         assert sorted(stored.keys()) == sorted(MESSAGE_HEADERS)
         assert [a.addr_spec for a in stored["To"].addresses] == ["zoe@acme.example"]
@@ -176,7 +200,7 @@ class DraftStoreContract:
     def test_hostile_text_stays_one_recipient_once_stored(
         self, store: DraftStore, user: DraftUser
     ) -> None:
-        store.create_draft(
+        create(store,
             "k1",
             message(
                 "k1",
@@ -190,7 +214,7 @@ class DraftStoreContract:
 
     def test_the_longest_key_is_found_again(self, store: DraftStore, user: DraftUser) -> None:
         key = "f" * 52
-        first = store.create_draft(key, message(key))
-        assert store.create_draft(key, message(key)) == first
+        first = create(store, key, message(key))
+        assert create(store, key, message(key)) == first
         assert store.present([key]) == {key}
         assert len(user.drafts()) == 1

@@ -12,9 +12,9 @@ import pytest
 
 from daemon.compose.mime import message_bytes, parse_message, stored_keys
 from daemon.domain.errors import BackendError
-from integrations.maildir import MaildirDraftStore
+from integrations.maildir.drafts import MaildirDraftStore
 from integrations.memory.drafts import MemoryDraftStore
-from tests.contract.drafts_contract import DraftStoreContract, message
+from tests.contract.drafts_contract import DraftStoreContract, create, message
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,7 +101,7 @@ class TestMaildirDraftStore(DraftStoreContract):
 DRAFT_MODULES = {
     "daemon.compose.composer": ROOT / "daemon" / "compose" / "composer.py",
     "daemon.compose.mime": ROOT / "daemon" / "compose" / "mime.py",
-    "integrations.maildir": ROOT / "integrations" / "maildir" / "__init__.py",
+    "integrations.maildir.drafts": ROOT / "integrations" / "maildir" / "drafts.py",
     "integrations.memory.drafts": ROOT / "integrations" / "memory" / "drafts.py",
 }
 SENDING_MODULES = {"smtplib", "smtpd", "aiosmtplib", "sendmail"}
@@ -135,7 +135,7 @@ def test_memory_outage_is_a_backend_error() -> None:
     store = MemoryDraftStore()
     store.outage = True
     with pytest.raises(BackendError):
-        store.create_draft("k1", message("k1"))
+        create(store, "k1", message("k1"))
     with pytest.raises(BackendError):
         store.present(["k1"])
     assert store.drafts() == {}
@@ -145,16 +145,16 @@ def test_memory_lost_response_then_retry_finds_the_draft() -> None:
     store = MemoryDraftStore()
     store.lose_next_response = True
     with pytest.raises(BackendError):
-        store.create_draft("k1", message("k1"))
-    draft_id = store.create_draft("k1", message("k1"))
+        create(store, "k1", message("k1"))
+    draft_id = create(store, "k1", message("k1"))
     assert store.writes == 1
     assert list(store.drafts()) == [draft_id]
 
 
 def test_memory_user_actions() -> None:
     store = MemoryDraftStore()
-    first = store.create_draft("k1", message("k1"))
-    store.create_draft("k2", message("k2"))
+    first = create(store, "k1", message("k1"))
+    create(store, "k2", message("k2"))
     store.user_edit("k1", "Edited.\n")
     assert first in store.drafts()
     assert store.messages()[0].get_content() == "Edited.\n"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from daemon.compose.mime import build_message, message_bytes, parse_message
-from daemon.domain.errors import BackendError, ItemError
-from integrations.maildir import MaildirDraftStore
+from daemon.domain.errors import BackendError
+from integrations.maildir.drafts import MaildirDraftStore
 
 
 def message(key: str) -> bytes:
@@ -32,7 +32,9 @@ def message(key: str) -> bytes:
 
 
 def create(store: MaildirDraftStore, key: str) -> str:
-    return store.create_draft(key, parse_message(message(key)))
+    (result,) = store.create_drafts([(key, parse_message(message(key)))])
+    assert result.ok, result
+    return result.remote_id
 
 
 def mode(path: Path) -> int:
@@ -145,6 +147,6 @@ def test_a_message_with_another_key_is_refused_before_anything_is_written(
     tmp_path: Path,
 ) -> None:
     store = MaildirDraftStore(tmp_path / "Drafts")
-    with pytest.raises(ItemError):
-        store.create_draft("k1", parse_message(message("k2")))
-    assert not (tmp_path / "Drafts").exists()
+    (result,) = store.create_drafts([("k1", parse_message(message("k2")))])
+    assert (not result.ok and "k2" in result.error) or "key" in result.error
+    assert not list((tmp_path / "Drafts").glob("*/*"))

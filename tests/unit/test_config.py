@@ -154,8 +154,8 @@ def test_schema_covers_every_settings_field() -> None:
 
 
 def test_backend_tables_hold_todays_backends() -> None:
-    assert [b.name for b in registry().for_port(Port.CALENDAR)] == ["ics"]
-    assert [b.name for b in registry().for_port(Port.DRAFTS)] == ["maildir"]
+    assert sorted(b.name for b in registry().for_port(Port.CALENDAR)) == ["google", "ics"]
+    assert sorted(b.name for b in registry().for_port(Port.DRAFTS)) == ["gmail", "maildir"]
 
 
 # --- defaults --------------------------------------------------------------------------
@@ -287,7 +287,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path, environ: dict[str, st
 timezone = "Mars/Olympus"
 email = "not an address"
 [calendar]
-backend = "google"
+backend = "outlook"
 [drafts]
 pth = "Drafts"
 [interviews]
@@ -302,7 +302,7 @@ call_time = "25:00"
         " Europe/Berlin)",
         "profile.email: expected an email address like you@example.com; it contains a space"
         " (got 'not an address')",
-        "calendar.backend: expected one of: ics (got 'google')",
+        "calendar.backend: expected one of: google, ics (got 'outlook')",
         "drafts.pth: unknown key (did you mean path?)",
         "drafts.path: required by backend 'maildir' (a local Maildir folder)",
         "interviews.grace_minutes: expected a whole number from 0 to 1440, without quotes"
@@ -372,7 +372,7 @@ def test_required_keys(tmp_path: Path, environ: dict[str, str]) -> None:
         ("profile", "email", '"a@b"', "expected an email address"),
         ("profile", "email", '"Alex <a@example.com>"', "expected an email address"),
         ("profile", "timezone", "1", "expected an IANA time zone name"),
-        ("drafts", "backend", '"imap"', "expected one of: maildir (got 'imap')"),
+        ("drafts", "backend", '"imap"', "expected one of: gmail, maildir (got 'imap')"),
         ("drafts", "path", "[]", "expected a file or folder path (got [])"),
         ("drafts", "path", '""', "expected a file or folder path (got '')"),
         ("drafts", "path", '"https://example.com/d"', "expected a local path, not a URL"),
