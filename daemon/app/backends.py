@@ -14,7 +14,7 @@ a configuration that does not use a backend never loads its libraries.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
@@ -95,3 +95,7 @@ class Provider:
     #: Opens the session the provider's backends share; gets the provider's options.
     open_session: Callable[[OpenContext], object] | None = None
     describe: Callable[[Mapping[str, Any]], list[tuple[str, str]]] = lambda options: []
+    #: ``followup auth <name>``: ``authorize(options, backends=[names], client_secrets=,
+    #: no_browser=, ask=prompt, say=echo)`` runs the consent flow, stores the token and
+    #: returns lines to show. None for providers with nothing to authorize.
+    authorize: Callable[..., Sequence[str]] | None = None

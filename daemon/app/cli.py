@@ -381,7 +381,7 @@ def auth_google(obj: Invocation, client_secrets: Path | None, no_browser: bool) 
     with _user_errors():
         settings = obj.settings
         provider = registry().providers.get("google")
-        authorize = getattr(provider, "authorize", None)
+        authorize = provider.authorize if provider is not None else None
         if provider is None or authorize is None:
             raise ConfigError(["google: this installation has no Google backend"])
         used = [

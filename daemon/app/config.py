@@ -477,9 +477,11 @@ qualifications = [
 
 def _backend_lines(port: Port, choice: BackendChoice) -> list[tuple[str, str]]:
     backend = registry().backend(port, choice.backend)
-    if backend is None or not choice.options:
+    if backend is None:
+        return [(port.value, f"{choice.backend} (unknown backend)")]
+    if backend.settings and not choice.options:
         return [(port.value, f"{choice.backend} (not configured)")]
-    return backend.describe(choice.options)
+    return backend.describe(choice.options) or [(port.value, choice.backend)]
 
 
 def describe(settings: Settings) -> list[str]:

@@ -34,6 +34,8 @@ class Attendee:
     partstat: PartStat = PartStat.NEEDS_ACTION
     #: Rooms and other resources (CUTYPE=ROOM/RESOURCE) are never people.
     resource: bool = False
+    #: The backend marks this attendee as the calendar's owner (Google's ``self``).
+    is_user: bool = False
 
 
 @dataclass(frozen=True, order=True)

@@ -121,7 +121,8 @@ class WriteResult:
     key: str
     #: The backend's id of the event or draft written (puts and creates).
     remote_id: str = ""
-    #: For an update: the event was not there (deleted by the user).
+    #: The event was deleted by the user: for an update, it was not there; for a put,
+    #: its key is taken by an event the user deleted (Google keeps deleted ids).
     missing: bool = False
     #: Why this one write failed (an item error); empty when it succeeded.
     error: str = ""

@@ -267,8 +267,10 @@ class Engine:
             advance = bool(changes.events) and changes.checkpoint != stored
             return _Listing(changes.events, changes.window_start, advance)
         events = {event.id: event for event in self.store.events.events()}
-        for event_id in changes.removed:
-            events.pop(event_id, None)
+        for removed in changes.removed:
+            # A removed series takes every occurrence of it along.
+            for event_id in [i for i in events if removed.covers(i)]:
+                del events[event_id]
         events.update((event.id, event) for event in changes.events)
         # Events ending before the cached listing's window were never cached:
         # their absence means nothing, whatever this answer says.
@@ -499,7 +501,10 @@ class Engine:
                 self._quarantine_write(action, result.error, now, report)
                 continue
             self.store.quarantine.release([_write_item(action)])
-            if isinstance(action, PutOwnEvent):
+            if isinstance(action, PutOwnEvent) and result.missing:
+                # Its id is taken by an event the user deleted: theirs to keep deleted.
+                ledger.observe_own(action.key, None, now)
+            elif isinstance(action, PutOwnEvent):
                 ledger.own_created([(action.key, result.remote_id)], now)
                 report.created[action.kind] += 1
             elif isinstance(action, RemoveOwnEvent):

@@ -57,7 +57,8 @@ def detect(event: CalendarEvent, profile_email: str, patterns: Sequence[str]) ->
 
 def declined_by_user(event: CalendarEvent, profile_email: str) -> bool:
     return any(
-        attendee.partstat == PartStat.DECLINED and same_email(attendee.email, profile_email)
+        attendee.partstat == PartStat.DECLINED
+        and (attendee.is_user or same_email(attendee.email, profile_email))
         for attendee in event.attendees
     )
 

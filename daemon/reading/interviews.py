@@ -210,7 +210,7 @@ def attendee_people(attendees: Sequence[Attendee], profile_email: str) -> list[P
     """Attendees as people: not the user, not rooms, one per address, met unless declined."""
     people: list[Person] = []
     for attendee in attendees:
-        if attendee.resource or same_email(attendee.email, profile_email):
+        if attendee.resource or attendee.is_user or same_email(attendee.email, profile_email):
             continue
         email = valid_email(attendee.email)
         name = clean_line(attendee.name, MAX_FIELD_CHARS)

@@ -44,19 +44,20 @@ class EventCache:
         Events covered by ``keep`` (ids or whole series that could not be read this
         time) keep their cached version, if any.
         """
-        new = {event.uid: event_to_json(event) for event in events}
+        listed = {event.uid: event for event in events}
+        new = {uid: event_to_json(event) for uid, event in listed.items()}
         kept = list(keep)
-        old = {row[0]: row[1] for row in self._db.execute("SELECT uid, data FROM events")}
-        doomed = [uid for uid in old if uid not in new]
-        if kept:
-            # Decoded only when something is kept: the common case stays a set lookup.
-            doomed = [
-                uid
-                for uid in doomed
-                if not any(k.covers(event_from_json(old[uid]).id) for k in kept)
-            ]
+        old = {
+            row[0]: (row[1], row[2])
+            for row in self._db.execute("SELECT uid, series, data FROM events")
+        }
+        doomed = [
+            uid
+            for uid, (series, _) in old.items()
+            if uid not in new and not any(_covers(k, uid, series) for k in kept)
+        ]
         self._db.executemany("DELETE FROM events WHERE uid = ?", [(uid,) for uid in doomed])
-        self._upsert((uid, data) for uid, data in new.items() if old.get(uid) != data)
+        self._upsert(listed[uid] for uid, data in new.items() if old.get(uid, ("", ""))[1] != data)
         if window_start is None:
             self._db.execute("DELETE FROM checkpoints WHERE name = ?", (EVENTS_WINDOW,))
         else:
@@ -67,13 +68,25 @@ class EventCache:
             )
 
     def apply(self, upserts: Iterable[CalendarEvent], removed: Iterable[EventId]) -> None:
-        """Apply an incremental listing: removals first, then upserts."""
-        self._db.executemany("DELETE FROM events WHERE uid = ?", [(str(i),) for i in removed])
-        self._upsert((event.uid, event_to_json(event)) for event in upserts)
-
-    def _upsert(self, rows: Iterable[tuple[str, str]]) -> None:
+        """Apply an incremental listing: removals first (a whole series by its series), then
+        upserts."""
+        gone = list(removed)
         self._db.executemany(
-            "INSERT INTO events(uid, data) VALUES (?, ?) "
-            "ON CONFLICT(uid) DO UPDATE SET data = excluded.data",
-            list(rows),
+            "DELETE FROM events WHERE uid = ?", [(str(i),) for i in gone if i.occurrence]
         )
+        self._db.executemany(
+            "DELETE FROM events WHERE series = ?", [(i.series,) for i in gone if not i.occurrence]
+        )
+        self._upsert(upserts)
+
+    def _upsert(self, events: Iterable[CalendarEvent]) -> None:
+        self._db.executemany(
+            "INSERT INTO events(uid, series, data) VALUES (?, ?, ?) "
+            "ON CONFLICT(uid) DO UPDATE SET data = excluded.data",
+            [(event.uid, event.id.series, event_to_json(event)) for event in events],
+        )
+
+
+def _covers(kept: EventId, uid: str, series: str) -> bool:
+    """Whether ``kept`` names the cached row (``uid``, ``series``): itself, or its series."""
+    return str(kept) == uid or (not kept.occurrence and kept.series == series)

@@ -113,7 +113,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     """,
     # 3: the service's own events of every kind (calls so far) in one table; the
     # quarantine keyed by (scope, id) instead of a text with a prefix; the event
-    # cache refilled in the structured form by the next (complete) listing.
+    # cache keyed by the structured id (a whole series can be removed by its
+    # series), refilled by the next (complete) listing.
     """
     CREATE TABLE own_events (
         key TEXT PRIMARY KEY,
@@ -147,7 +148,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         count INTEGER NOT NULL,
         PRIMARY KEY (scope, id)
     );
-    DELETE FROM events;
+    DROP TABLE events;
+    CREATE TABLE events (
+        uid TEXT PRIMARY KEY,
+        series TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX events_by_series ON events(series);
     DELETE FROM checkpoints WHERE name = 'calendar';
     """,
 )

@@ -9,8 +9,7 @@ never imports them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -80,19 +79,7 @@ def _authorize(options: Mapping[str, Any], **kwargs: Any) -> list[str]:
     return authorize(options, **kwargs)
 
 
-@dataclass(frozen=True)
-class AuthorizingProvider(Provider):
-    """A provider whose account is connected with ``followup auth <name>``.
-
-    ``authorize(options, backends=[names], client_secrets=Path|None, no_browser=bool,
-    ask=prompt, say=echo)`` runs the consent flow, stores the token and returns lines
-    to show.
-    """
-
-    authorize: Callable[..., Sequence[str]] | None = None
-
-
-PROVIDER = AuthorizingProvider(
+PROVIDER = Provider(
     name="google",
     description="a Google account (Google Calendar and Gmail drafts)",
     settings={

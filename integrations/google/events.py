@@ -107,6 +107,8 @@ def _attendee(raw: object) -> Attendee | None:
         name=str(raw.get("displayName") or "")[:_TITLE_LIMIT],
         partstat=_PARTSTATS.get(str(raw.get("responseStatus")), PartStat.NEEDS_ACTION),
         resource=bool(raw.get("resource")),
+        # Google marks the calendar owner's own copy: the user, whatever their address.
+        is_user=raw.get("self") is True,
     )
 
 

@@ -200,7 +200,8 @@ class DraftStoreContract:
     def test_hostile_text_stays_one_recipient_once_stored(
         self, store: DraftStore, user: DraftUser
     ) -> None:
-        create(store,
+        create(
+            store,
             "k1",
             message(
                 "k1",

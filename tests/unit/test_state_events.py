@@ -272,3 +272,15 @@ def test_the_ics_calendar_ignores_the_checkpoint_and_lists_everything(tmp_path: 
         answer = calendar.changes(checkpoint)
         assert answer.complete
         assert [e.uid for e in answer.events] == ["lunch@test"]
+
+
+def test_an_incremental_removal_of_a_whole_series_removes_its_occurrences() -> None:
+    store = StateStore.in_memory()
+    first = replace(EVENT, id=EventId("weekly@test", "2026-12-01T10:00:00Z"))
+    second = replace(EVENT, id=EventId("weekly@test", "2026-12-08T10:00:00Z"))
+    other = replace(EVENT, id=EventId("weekly@test2", "2026-12-01T10:00:00Z"))
+    with store.transaction():
+        store.events.replace([first, second, other])
+    with store.transaction():
+        store.events.apply([], [EventId("weekly@test")])
+    assert [e.id for e in store.events.events()] == [other.id]
