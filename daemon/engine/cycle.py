@@ -66,9 +66,6 @@ CrashPoint = Callable[[str], None]
 #: The checkpoint holding when the last plan can next change by itself (and for which settings).
 WAKE = "plan.wake"
 
-#: Quarantine scopes that a cycle re-examines as a whole: what is not bad this time is fine.
-_RECHECKED_SCOPES = ("event", "application", "calendar")
-
 
 @dataclass
 class CycleReport:
@@ -200,10 +197,7 @@ class Engine:
                     action.record(self.store, now)
                     if isinstance(action, Quarantine):
                         report.problems.append(f"{action.item}: {action.reason}")
-            # Events and applications that were fine this time leave the quarantine.
-            still_bad = [a.item for a in report.planned if isinstance(a, Quarantine)]
-            for scope in _RECHECKED_SCOPES:
-                self.store.quarantine.release_all_but(scope, still_bad)
+            self._release(changes, report)
             # The cache and the checkpoint move together, with what was planned
             # from them: after a crash they still describe the same moment.
             if listing.advance:
@@ -228,6 +222,26 @@ class Engine:
             self._record_drafts(draft_results, now, report)
             self._record_calendar(calendar_results, now, report)
         return report
+
+    def _release(self, changes: EventChanges, report: CycleReport) -> None:
+        """What was fine this time leaves the quarantine.
+
+        Applications are planned whole every time. Events only count as fine when
+        this listing showed them: all of them for a complete listing; for an
+        incremental one, only those it lists or removes (an event broken last time
+        and not listed now is still broken).
+        """
+        still_bad = [a.item for a in report.planned if isinstance(a, Quarantine)]
+        quarantine = self.store.quarantine
+        quarantine.release_all_but("application", still_bad)
+        if changes.complete:
+            quarantine.release_all_but("event", still_bad)
+            quarantine.release_all_but("calendar", still_bad)
+            return
+        seen = [ItemRef("event", e.uid) for e in changes.events]
+        seen += [ItemRef("event", str(i)) for i in changes.removed]
+        bad = set(still_bad)
+        quarantine.release(item for item in seen if item not in bad)
 
     def _idle(self, changes: EventChanges, stored: str | None, now: datetime) -> bool:
         """Whether this cycle can plan nothing: the calendar is as it was, nothing is due.

@@ -333,3 +333,35 @@ def test_removing_the_last_event_incrementally_is_a_removal() -> None:
     assert not s.calendar.answers[-1].complete
     assert removed_uids(gone) == [INTERVIEW.uid]
     assert (gone.drafts_created, gone.calls_created) == (0, 0)
+
+
+def test_an_event_broken_in_one_listing_stays_quarantined_until_a_listing_shows_it_again() -> None:
+    s = make_setup(incremental=True)
+    s.calendar.add_event(LUNCH)
+
+    class BrokenOnce(SpyCalendar):
+        """Reports the interview as unreadable in its complete listings only."""
+
+        def changes(self, checkpoint: str | None) -> EventChanges:
+            answer = super().changes(checkpoint)
+            if not answer.complete:
+                return answer
+            events = tuple(e for e in answer.events if e.uid != INTERVIEW.uid)
+            skip = Skipped(f"event {INTERVIEW.uid}", "bad DTSTART", event=INTERVIEW.id)
+            return replace(answer, events=events, skipped=(skip,))
+
+    broken = BrokenOnce(incremental=True)
+    broken.add_event(LUNCH)
+    broken.add_event(INTERVIEW)
+    s.engine.calendar = broken
+    s.engine.cycle(at("2026-12-01 09:00"))
+    assert [str(e.item) for e in s.store.quarantine.entries()] == [f"event {INTERVIEW.uid}"]
+    # An incremental listing that does not mention the interview says nothing of it.
+    broken.add_event(replace(LUNCH, title="Lunch with Kim"))
+    s.engine.cycle(at("2026-12-01 09:05"))
+    assert not broken.answers[-1].complete
+    assert [str(e.item) for e in s.store.quarantine.entries()] == [f"event {INTERVIEW.uid}"]
+    # Listed again, and readable: it leaves the quarantine.
+    broken.add_event(replace(INTERVIEW, title="Interview – Acme (moved)"))
+    s.engine.cycle(at("2026-12-01 09:10"))
+    assert s.store.quarantine.entries() == []
