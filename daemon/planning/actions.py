@@ -88,8 +88,25 @@ class ObserveOwn:
 
 
 @dataclass(frozen=True)
+class ConfirmOwn:
+    """An own event whose write lost its answer is on the calendar: the write happened."""
+
+    kind: OwnKind
+    key: str
+
+    port: ClassVar[Port | None] = None
+    shown: ClassVar[bool] = False
+
+    def describe(self) -> str:
+        return f"{self.kind} {self.key[:12]} was written (its answer was lost)"
+
+    def record(self, store: StateStore, now: datetime) -> None:
+        store.ledger.own_created([(self.key, "")], now)
+
+
+@dataclass(frozen=True)
 class WithdrawDraft:
-    """A draft was intended but never made, and its interview is gone: forget the intent."""
+    """A draft was intended but is not in the mailbox and no longer due: forget the intent."""
 
     key: str
 
@@ -97,7 +114,7 @@ class WithdrawDraft:
     shown: ClassVar[bool] = True
 
     def describe(self) -> str:
-        return f"draft {self.key[:12]} is no longer due: its interview left the calendar"
+        return f"draft {self.key[:12]} is no longer due"
 
     def record(self, store: StateStore, now: datetime) -> None:
         store.ledger.withdraw_draft(self.key)
@@ -201,6 +218,7 @@ StateAction = (
     | MarkInterviewRemoved
     | RecordDecision
     | ObserveOwn
+    | ConfirmOwn
     | WithdrawDraft
     | Quarantine
 )

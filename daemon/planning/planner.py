@@ -18,6 +18,7 @@ from daemon.domain.model import CalendarEvent, EventId, Interview
 from daemon.domain.settings import Settings
 from daemon.planning.actions import (
     Action,
+    ConfirmOwn,
     MarkInterviewRemoved,
     ObserveOwn,
     Quarantine,
@@ -123,14 +124,6 @@ def plan(
     removed = {str(a.id) for a in actions if isinstance(a, MarkInterviewRemoved)}
 
     interviews, eligible = _merge(state, current, removed, now, settings)
-    # An intent whose interview is gone is no longer wanted. (Had the write happened,
-    # the cycle found the draft before planning and it is no longer pending; if the
-    # mailbox could not tell, a draft found later by its key is no duplicate.)
-    actions.extend(
-        WithdrawDraft(draft.key)
-        for draft in state.drafts.values()
-        if draft.status is DraftStatus.PENDING and draft.interview_uid not in interviews
-    )
     records = _observe(state, own, trust_absence, broken, actions)
     by_application: dict[str, list[OwnRecord]] = defaultdict(list)
     for own_record in records:
@@ -140,6 +133,19 @@ def plan(
         application = about.application if about else own_record.application
         by_application[application].append(own_record)
     decided = _decisions(state, interviews, own, by_application, actions)
+    # An intent whose interview is gone, or whose application is decided, is no longer
+    # wanted. (Had the write happened, the cycle found the draft before planning and it
+    # is no longer pending; if the mailbox could not tell, a draft found later by its
+    # key is no duplicate.)
+    actions.extend(
+        WithdrawDraft(draft.key)
+        for draft in state.drafts.values()
+        if draft.status is DraftStatus.PENDING
+        and (
+            draft.interview_uid not in interviews
+            or interviews[draft.interview_uid].application in decided
+        )
+    )
 
     rounds: dict[str, list[Interview]] = defaultdict(list)
     for uid in eligible:
@@ -246,6 +252,10 @@ def _observe(
     result = []
     for record in state.own.values():
         observed = None
+        if record.status is OwnStatus.PENDING and record.key in own:
+            # Written by a cycle that lost the answer: it exists, whatever comes next.
+            actions.append(ConfirmOwn(record.kind, record.key))
+            record = replace(record, status=OwnStatus.CREATED)
         if record.status in (OwnStatus.CREATED, OwnStatus.DELETED):
             event = own.get(record.key)
             if event is None:
