@@ -115,9 +115,13 @@ class IcsCalendar:
         main = self._read_main()
         name = describe(self._source)
         if self._same_file:
-            parts = self._split(main)
+            parts, split = self._split(main)
             user = self._reading(
-                "user", parts.user_digest, lambda: split_own(main).user, name, window
+                "user",
+                parts.user_digest,
+                lambda: (split or split_own(main)).user,
+                name,
+                window,
             )
             own = self._reading("own", _digest(parts.own), lambda: parts.own, name, window)
         else:
@@ -144,11 +148,14 @@ class IcsCalendar:
         )
         return self._last
 
-    def _split(self, data: bytes) -> _Parts:
+    def _split(self, data: bytes) -> tuple[_Parts, Split | None]:
+        """The file's parts; the split itself too when it had to be made now."""
         file_digest = _digest(data)
-        if self._parts is None or self._parts.file_digest != file_digest:
-            self._parts = _parts_of(data, split_own(data))
-        return self._parts
+        if self._parts is not None and self._parts.file_digest == file_digest:
+            return self._parts, None
+        split = split_own(data)
+        self._parts = _parts_of(data, split)
+        return self._parts, split
 
     def _reading(
         self, part: str, content: bytes, load: Callable[[], bytes], name: str, window: Window

@@ -136,8 +136,9 @@ class OwnEventsText:
             for child in calendar.children:
                 if child.name != "VEVENT" or not child.closed:
                     continue
-                uid = unescape_text(child.value("UID") or "").strip()
-                raw_key = child.value(KEY_PROPERTY)
+                found = child.values("UID", KEY_PROPERTY)
+                uid = unescape_text(found.get("UID", "")).strip()
+                raw_key = found.get(KEY_PROPERTY)
                 key = key_of(uid, unescape_text(raw_key) if raw_key is not None else None)
                 if key is not None:
                     text = self._layout.text(child.first, child.last)

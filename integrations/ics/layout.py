@@ -90,16 +90,22 @@ class Block:
 
     def value(self, name: str) -> str | None:
         """The raw value of the first property ``name``, or None."""
-        head = name[:1].upper().encode()
+        return self.values(name).get(name)
+
+    def values(self, *names: str) -> dict[str, str]:
+        """The raw value of the first property of each of ``names`` the component has."""
+        heads = {name[:1].upper().encode() for name in names}
+        found: dict[str, str] = {}
         for first, last in self.spans:
-            # A name is ASCII: a line whose first byte is another letter is not it.
+            # A name is ASCII: a line whose first byte is another letter is none of them.
             start = self.lines[first][:1].upper()
-            if head and start != head and start in _VISIBLE:
+            if start in _VISIBLE and start not in heads and b"" not in heads:
                 continue
             line = _join(first, last, self.lines)
-            if line.name == name:
-                return line.value
-        return None
+            name = line.name
+            if name in names and name not in found:
+                found[name] = line.value
+        return found
 
 
 @dataclass
@@ -197,6 +203,8 @@ def _join(first: int, last: int, lines: Sequence[bytes]) -> ContentLine:
 
 def unescape_text(value: str) -> str:
     """An RFC 5545 TEXT value as written (``\\n``, ``\\,``, ``\\;``, ``\\\\``) to plain text."""
+    if "\\" not in value:
+        return value  # the usual case, e.g. every UID: nothing to undo
     out: list[str] = []
     index = 0
     while index < len(value):
