@@ -10,21 +10,20 @@ synced so the rename itself survives a power cut.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import stat
 import tempfile
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from daemon.store import locks
 
 #: Mode of a calls file the service creates: it names the people the user calls.
 NEW_FILE_MODE = 0o600
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class FileSnapshot:
     """A file's content and identity when read, to notice a writer that came in between."""
 
     data: bytes
@@ -40,7 +39,7 @@ def target_of(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def snapshot(path: Path, max_bytes: int) -> Snapshot:
+def snapshot(path: Path, max_bytes: int) -> FileSnapshot:
     try:
         with path.open("rb") as handle:
             info = os.fstat(handle.fileno())
@@ -48,13 +47,13 @@ def snapshot(path: Path, max_bytes: int) -> Snapshot:
                 raise OSError(f"{info.st_size} bytes is more than the limit of {max_bytes}")
             data = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        return Snapshot(b"", None)
+        return FileSnapshot(b"", None)
     if len(data) > max_bytes:
         raise OSError(f"more than the limit of {max_bytes} bytes")
-    return Snapshot(data, _identity(info))
+    return FileSnapshot(data, _identity(info))
 
 
-def unchanged_since(path: Path, before: Snapshot) -> bool:
+def unchanged_since(path: Path, before: FileSnapshot) -> bool:
     """Whether ``path`` is still the file ``before`` was read from (another app may edit it)."""
     try:
         info = path.stat()
@@ -88,33 +87,10 @@ def locked(path: Path, timeout: float = 10.0) -> contextlib.AbstractContextManag
 
     The lock is a separate file: ``path`` itself is swapped by ``os.replace``, so
     a lock on its inode would not exclude a writer that opened the new one.
-    Only this names the lock file; taking the lock is ``hold_lock``'s job, so the
+    Only this names the lock file; taking the lock is ``daemon.store.locks``'s job, so the
     two can move apart (a lock helper shared with the state store).
     """
-    return hold_lock(path.with_name(f".{path.name}.lock"), timeout)
-
-
-@contextlib.contextmanager
-def hold_lock(lock_path: Path, timeout: float, poll: float = 0.05) -> Iterator[None]:
-    """An exclusive ``flock`` on ``lock_path`` (created 0600), waited for up to ``timeout`` s.
-
-    Raises ``TimeoutError`` when another process holds it that long; the
-    caller says what that means to the user.
-    """
-    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, NEW_FILE_MODE)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"{lock_path} is held by another process") from None
-                time.sleep(poll)
-        yield
-    finally:
-        os.close(descriptor)
+    return locks.exclusive(path.with_name(f".{path.name}.lock"), timeout)
 
 
 def _identity(info: os.stat_result) -> tuple[int, int, int, int]:

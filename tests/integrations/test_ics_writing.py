@@ -41,6 +41,7 @@ from daemon.domain.ports import (
     UpdateOwn,
     WriteResult,
 )
+from daemon.store import locks
 from integrations.ics import IcsCalendar, files
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ics"
@@ -642,7 +643,7 @@ def test_a_held_lock_makes_the_write_wait_then_fail(tmp_path: Path) -> None:
         fcntl.flock(holder, fcntl.LOCK_EX)
         with pytest.raises(TimeoutError), files.locked(target, timeout=0.2):
             pass
-        with pytest.raises(TimeoutError), files.hold_lock(tmp_path / ".calls.ics.lock", 0.1):
+        with pytest.raises(TimeoutError), locks.exclusive(tmp_path / ".calls.ics.lock", 0.1):
             pass
     finally:
         os.close(holder)
