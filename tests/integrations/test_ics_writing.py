@@ -595,7 +595,7 @@ def test_a_change_by_another_program_during_a_write_is_not_overwritten(
     real_snapshot = files.snapshot
     reads = []
 
-    def snapshot_then_the_user_saves(target: Path, max_bytes: int) -> files.Snapshot:
+    def snapshot_then_the_user_saves(target: Path, max_bytes: int) -> files.FileSnapshot:
         # Fault injection: a calendar app saves the file right after our read.
         result = real_snapshot(target, max_bytes)
         reads.append(result)
@@ -620,7 +620,7 @@ def test_a_file_that_keeps_changing_is_a_backend_error_and_keeps_the_other_progr
     real_snapshot = files.snapshot
     saves: list[int] = []
 
-    def snapshot_then_the_user_saves_again(target: Path, max_bytes: int) -> files.Snapshot:
+    def snapshot_then_the_user_saves_again(target: Path, max_bytes: int) -> files.FileSnapshot:
         result = real_snapshot(target, max_bytes)
         saves.append(len(saves))
         time.sleep(0.01)
