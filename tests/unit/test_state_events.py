@@ -255,7 +255,9 @@ def test_the_memory_calendar_is_complete_unless_asked_to_be_incremental() -> Non
     assert answer.complete and len(answer.events) == 2
 
 
-def test_the_ics_calendar_ignores_the_checkpoint_and_lists_everything(tmp_path: Path) -> None:
+def test_the_ics_calendar_answers_its_own_checkpoint_with_no_changes(tmp_path: Path) -> None:
+    """A checkpoint naming exactly these bytes gets "nothing changed" without a parse;
+    any other checkpoint (or a new process that has never listed) gets everything."""
     from integrations.ics import IcsCalendar
 
     path = tmp_path / "calendar.ics"
@@ -268,10 +270,17 @@ def test_the_ics_calendar_ignores_the_checkpoint_and_lists_everything(tmp_path: 
         path, tmp_path / "calls.ics", now=lambda: datetime(2026, 12, 1, tzinfo=UTC)
     )
     first = calendar.changes(None)
-    for checkpoint in (first.checkpoint, "memory:1:1", "something else"):
+    for checkpoint in ("memory:1:1", "something else", None):
         answer = calendar.changes(checkpoint)
         assert answer.complete
         assert [e.uid for e in answer.events] == ["lunch@test"]
+    fresh = IcsCalendar(path, tmp_path / "calls.ics", now=lambda: datetime(2026, 12, 1, tzinfo=UTC))
+    unchanged = fresh.changes(first.checkpoint)
+    assert (unchanged.complete, unchanged.events, unchanged.removed) == (False, (), ())
+    assert unchanged.checkpoint == first.checkpoint
+    path.write_bytes(path.read_bytes().replace(b"SUMMARY:Lunch", b"SUMMARY:Lunch with Kim"))
+    changed = fresh.changes(first.checkpoint)
+    assert changed.complete and [e.title for e in changed.events] == ["Lunch with Kim"]
 
 
 def test_an_incremental_removal_of_a_whole_series_removes_its_occurrences() -> None:
