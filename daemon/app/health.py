@@ -354,7 +354,7 @@ def _inside(path: Path, directory: Path) -> bool:
     return True
 
 
-def probe_state_dir(state_path: Path) -> str | None:
+def probe_state_dir(state_path: Path, min_free: int = MIN_FREE_BYTES) -> str | None:
     """Why the state directory cannot take a cycle's writes now, or None if it can.
 
     Local only: cheap enough to run every tick while the state is stuck, so the
@@ -370,7 +370,7 @@ def probe_state_dir(state_path: Path) -> str | None:
         free = shutil.disk_usage(directory).free
     except OSError as error:
         return f"cannot check {directory}: {error.strerror or error}"
-    if free < MIN_FREE_BYTES:
+    if free < min_free:
         return f"the disk holding {directory} is full ({free // 1024} KiB free)"
     for path in (state_path, *(Path(f"{state_path}{s}") for s in ("-wal", "-shm"))):
         if path.exists() and not os.access(path, os.W_OK):

@@ -43,12 +43,15 @@ class Notifier:
 
     def send(self, message: str) -> None:
         # Best effort, as libsystemd's sd_notify: a manager that went away must not
-        # take the service with it; a missed ping shows up as a watchdog restart.
+        # take the service with it, and one that stopped reading must not stall the
+        # loop (non-blocking: a full queue drops the message; a missed ping shows up
+        # as a watchdog restart, which is what a stuck manager deserves).
         if self._address is None:
             return
         try:
             if self._socket is None:
                 self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+                self._socket.setblocking(False)
             self._socket.sendto(message.encode("utf-8", "replace"), self._address)
         except OSError as error:
             log.debug("sd_notify to %r failed: %s", self._address, error)

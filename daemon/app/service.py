@@ -166,6 +166,7 @@ class Service:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         local_now: Callable[[], datetime] = datetime.now,
         monotonic: Callable[[], float] | None = None,
+        probe: Callable[[Path], str | None] = probe_state_dir,
     ) -> None:
         self.config_path = config_path
         self.environ = environ
@@ -176,6 +177,7 @@ class Service:
         # The scheduler's own clock is naive local time; a jump is judged on it.
         self._local_now = local_now
         self._monotonic = monotonic or time.monotonic
+        self._probe = probe
         self.settings: Settings | None = None
         self.runtime: Runtime | None = None
         self._lock: InstanceLock | None = None
@@ -237,7 +239,7 @@ class Service:
             _duration(self._interval),
         )
         self.notifier.watchdog()
-        self._run_job()
+        self.run_now()
         self.notifier.ready(self._status())
         return None
 
@@ -247,12 +249,14 @@ class Service:
         if self.reload_requested:
             self.reload_requested = False
             log.info("SIGHUP: reading the configuration again")
-            self._reload(forced=True)
+            # A new configuration is used at once; a bad one is said at once.
+            self._due_now = self._reload(forced=True)
+            self._publish()
         if self._clock_jumped():
             log.info("the clock jumped (suspend and resume, or a clock change): cycle now")
             self._due_now = True
         if self._due_now:
-            self._run_job()
+            self.run_now()
         else:
             before = self.cycles
             self.scheduler.run_pending()
@@ -352,7 +356,7 @@ class Service:
         for guard in self.guards.values():
             guard.base_delay = timedelta(seconds=interval)
 
-    def _run_job(self) -> None:
+    def run_now(self) -> None:
         """Run the cycle now; the schedule's next run counts from here."""
         self._due_now = False
         self.scheduler.run_all()
@@ -475,7 +479,7 @@ class Service:
             return self.runtime
         state_path = _state_path(settings, self.environ)
         if (need := self.health.needs.get("state")) is not None and need.kind == "unwritable":
-            reason = probe_state_dir(state_path)
+            reason = self._probe(state_path)
             if reason is not None:
                 self._state_unwritable(settings, reason, now)
                 return None
@@ -525,16 +529,17 @@ class Service:
 
     # -- configuration -------------------------------------------------------------------
 
-    def _reload(self, *, forced: bool) -> None:
+    def _reload(self, *, forced: bool) -> bool:
+        """Read the configuration again; True when the one now in use was just loaded."""
         self._config_signature = signature((str(self.config_path),))
         try:
             settings = self._load(self.config_path)
         except ConfigError as error:
             self._config_broken(error)
-            return
+            return False
         if settings == self.settings and not forced:
             self.health.resolved("config")
-            return
+            return False
         try:
             self._adopt(settings)
         except AlreadyRunningError as error:
@@ -545,8 +550,9 @@ class Service:
                 "Point state.path at a state of its own, or stop the other one.",
                 self._now(),
             )
-            return
+            return False
         log.info("configuration %s loaded", self.config_path)
+        return True
 
     def _adopt(self, settings: Settings) -> None:
         """Run with ``settings`` from now on (raises ``AlreadyRunningError``, changing nothing)."""
