@@ -103,6 +103,8 @@ class Health:
     #: The last cycle in one line (what ``STATUS=`` says when nothing needs the user).
     summary: str = "starting"
     running: bool = True
+    #: Cycles run since the start (benchmarks count them here).
+    cycles: int = 0
     _announced: set[tuple[str, str]] = field(default_factory=set)
 
     def need(self, source: str, kind: str, problem: str, what_to_do: str, now: datetime) -> None:
@@ -161,6 +163,7 @@ class Health:
             ),
             "needs_user": [n.to_json() for n in self.needs.values()],
             "summary": self.summary,
+            "cycles": self.cycles,
         }
 
     def save(self) -> None:

@@ -249,9 +249,10 @@ class Service:
         if self.reload_requested:
             self.reload_requested = False
             log.info("SIGHUP: reading the configuration again")
-            # A new configuration is used at once; a bad one is said at once.
+            # A new configuration is used at once (a cycle); a bad one is said at once.
             self._due_now = self._reload(forced=True)
-            self._publish()
+            if not self._due_now:
+                self._publish()
         if self._clock_jumped():
             log.info("the clock jumped (suspend and resume, or a clock change): cycle now")
             self._due_now = True
@@ -365,6 +366,7 @@ class Service:
     def _job_body(self) -> None:
         """The scheduled job: an exception is logged and the loop goes on."""
         self.cycles += 1
+        self.health.cycles = self.cycles
         now = self._now()
         try:
             self._cycle(now)

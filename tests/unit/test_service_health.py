@@ -41,8 +41,7 @@ def environ(tmp_path: Path) -> dict[str, str]:
 def test_status_before_the_service_ever_ran(tmp_path, environ):
     lines = service_lines(settings_for(tmp_path / "state.sqlite3"), now=NOW, environ=environ)
     assert lines == [
-        "service: not running (never started on this state;"
-        " `followup install-service` sets it up)"
+        "service: not running (never started on this state; `followup install-service` sets it up)"
     ]
 
 
@@ -94,9 +93,7 @@ def test_a_second_lock_on_the_same_state_is_refused_with_the_holders_pid(tmp_pat
     InstanceLock.acquire(state, environ).release()
 
 
-def test_where_the_state_directory_cannot_hold_a_lock_the_runtime_directory_does(
-    tmp_path, environ
-):
+def test_where_the_state_directory_cannot_hold_a_lock_the_runtime_directory_does(tmp_path, environ):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     state = blocker / "state.sqlite3"  # its folder cannot be created

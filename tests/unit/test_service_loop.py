@@ -19,7 +19,6 @@ from daemon.app import health as health_module
 from daemon.app.notify import Notifier
 from daemon.app.service import Service
 from daemon.domain.errors import BackendError
-
 from tests.unit.service_fakes import Backends, Clock, NotifySocket, TokenCalendar
 
 CONFIG = """\
@@ -275,9 +274,7 @@ def test_a_clock_jump_runs_a_cycle_at_once(harness):
         sqlite3.OperationalError("attempt to write a readonly database"),
     ],
 )
-def test_a_state_that_cannot_be_written_waits_for_room_without_reading_the_calendar(
-    harness, error
-):
+def test_a_state_that_cannot_be_written_waits_for_room_without_reading_the_calendar(harness, error):
     harness.service.start()
     harness.backends.engine.fail_with = error
     harness.disk = "the disk is full"
