@@ -95,7 +95,7 @@ class Guard:
                 f" next try {self.retry_at:%H:%M} UTC"
             )
 
-    def failed(self, error: BackendError) -> None:
+    def failing(self, error: BackendError) -> None:
         if isinstance(error, NeedsUserError):
             self.blocked = error
             self.blocked_since = self.blocked_since or self._now
@@ -128,6 +128,11 @@ class Guard:
         """The configuration changed: whatever was wrong may be fixed, try at once."""
         self.retry_at = None
         self.blocked = None
+
+    @property
+    def failed(self) -> bool:
+        """The backend itself failed in the cycle that just ended."""
+        return self._failed is not None
 
     @property
     def healthy(self) -> bool:
@@ -163,7 +168,7 @@ class Gate:
             try:
                 result = value(*args, **kwargs)
             except BackendError as error:
-                guard.failed(error)
+                guard.failing(error)
                 raise
             guard.succeeded()
             return result

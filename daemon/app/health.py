@@ -209,30 +209,27 @@ def _replace(path: Path, data: bytes) -> None:
 # --- where the lock and the health file live ------------------------------------------
 
 
-def _fallback_dir(environ: Mapping[str, str]) -> Path:
+def _fallback(state_path: Path, environ: Mapping[str, str], suffix: str) -> list[Path]:
+    """The runtime directory's twin of a file beside the state, if there is one.
+
+    Only ``$XDG_RUNTIME_DIR``: it is the user's own (mode 0700, made by logind). A
+    shared /tmp would let another user plant a symlink where the lock is written.
+    """
     runtime = environ.get("XDG_RUNTIME_DIR", "")
-    if runtime and Path(runtime).is_absolute():
-        return Path(runtime) / APP_DIR
-    return Path(tempfile.gettempdir()) / f"{APP_DIR}-{os.getuid()}"
-
-
-def _fallback(state_path: Path, environ: Mapping[str, str], suffix: str) -> Path:
+    if not (runtime and Path(runtime).is_absolute()):
+        return []
     digest = hashlib.sha256(str(state_path.absolute()).encode()).hexdigest()[:16]
-    return _fallback_dir(environ) / f"{state_path.stem}-{digest}{suffix}"
+    return [Path(runtime) / APP_DIR / f"{state_path.stem}-{digest}{suffix}"]
 
 
 def lock_paths(state_path: Path, environ: Mapping[str, str]) -> list[Path]:
-    return [
-        state_path.with_name(state_path.name + ".run.lock"),
-        _fallback(state_path, environ, ".run.lock"),
-    ]
+    beside = state_path.with_name(state_path.name + ".run.lock")
+    return [beside, *_fallback(state_path, environ, ".run.lock")]
 
 
 def health_paths(state_path: Path, environ: Mapping[str, str]) -> list[Path]:
-    return [
-        state_path.with_name(state_path.name + ".health.json"),
-        _fallback(state_path, environ, ".health.json"),
-    ]
+    beside = state_path.with_name(state_path.name + ".health.json")
+    return [beside, *_fallback(state_path, environ, ".health.json")]
 
 
 # --- one instance per state file ---------------------------------------------------------
@@ -297,7 +294,7 @@ def _open_lock(path: Path) -> int | None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     for flags in (os.O_RDWR | os.O_CREAT, os.O_RDONLY):
         try:
-            return os.open(path, flags, 0o600)
+            return os.open(path, flags | os.O_NOFOLLOW, 0o600)
         except OSError:
             continue
     return None
@@ -315,7 +312,7 @@ def running_pid(state_path: Path, environ: Mapping[str, str]) -> int | None:
     """The pid of the ``followup run`` holding the lock (0 if unknown), or None."""
     for path in lock_paths(state_path, environ):
         try:
-            handle = os.open(path, os.O_RDONLY)
+            handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
         except OSError:
             continue
         try:

@@ -78,6 +78,10 @@ _WHAT_TO_DO = {
         " (`followup check-config`) and that the mailbox can be reached and has room."
     ),
 }
+_LOCAL = (
+    "Fix what the line names (a template or a setting: `followup check-config`,"
+    " `followup preview` show it); the next cycle tries again."
+)
 _BUG = (
     "This is a bug in interview-followup: please report it with the lines from"
     " `journalctl --user -u interview-followup`; the next cycle tries again."
@@ -206,6 +210,9 @@ class Service:
         with self._signals():
             code = self.start()
             if code is not None:
+                self.notifier.close()
+                os.close(self._wake_read)
+                os.close(self._wake_write)
                 return code
             while not self.stop_requested:
                 self.sleep(self.sleep_seconds())
@@ -445,7 +452,9 @@ class Service:
         when = self._clock(now)
         if failed:
             backend = failed[0].partition(":")[0]
-            self.health.last_error = LastError(now, failed[0], _WHAT_TO_DO[backend])
+            # Not the backend itself (the gate saw no failure): a template or setting.
+            what_to_do = _WHAT_TO_DO[backend] if self.guards[backend].failed else _LOCAL
+            self.health.last_error = LastError(now, failed[0], what_to_do)
             self.health.summary = f"cycle {when}: {failed[0]}"
         elif refused:
             self.health.summary = f"cycle {when}: {', '.join(sorted(refused))} paused; {done}"
@@ -507,8 +516,12 @@ class Service:
             return None
         for name, attribute in PORTS.items():
             port = getattr(runtime.engine, attribute, None)
-            if port is not None:
+            if port is None:
+                continue
+            try:
                 setattr(runtime.engine, attribute, Gate(port, self.guards[name]))
+            except (AttributeError, TypeError):  # an engine that cannot take one: no backoff
+                log.warning("%s: no backoff (the engine's port cannot be wrapped)", name)
         self.runtime = runtime
         self.health.resolved("state")
         return runtime
