@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
+import select
+import signal
 import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
@@ -326,3 +329,18 @@ def test_stopping_says_so_and_leaves_a_stopped_health_record(tmp_path):
     finally:
         again.shutdown()
         h.socket.close()
+
+
+def test_a_signal_wakes_the_sleep_through_its_pipe(harness):
+    harness.service.start()
+    pipe = harness.service._wake_read
+    with harness.service._signals():
+        assert select.select([pipe], [], [], 0)[0] == []
+        os.kill(os.getpid(), signal.SIGHUP)
+        assert select.select([pipe], [], [], 0)[0] == [pipe]  # the sleep would end now
+        harness.service.sleep(3600)
+        assert harness.service.reload_requested and not harness.service.stop_requested
+        os.kill(os.getpid(), signal.SIGTERM)
+        harness.service.sleep(3600)
+        assert harness.service.stop_requested
+    assert select.select([pipe], [], [], 0)[0] == []
