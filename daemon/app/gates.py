@@ -6,7 +6,8 @@ Each port the engine uses (the calendar, the draft store) is wrapped in a
 failing, calls are refused at the gate (without reaching the network) until a
 retry time that doubles each cycle, up to an hour. A ``NeedsUserError``
 (authorization revoked) closes the gate until the user acts: until a file
-the error names changes, the configuration is reloaded, or, with nothing to
+the error names changes (else one of the files the backends' settings name,
+such as the token file), the configuration is reloaded, or, with nothing to
 watch, an hour has passed. The other backend goes on meanwhile.
 
 A refused call raises ``BackendError`` like a failing backend would, so the
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from daemon.domain.errors import BackendError, NeedsUserError
+from daemon.domain.settings import Settings
 
 MAX_DELAY = timedelta(hours=1)
 #: A backend failing this long is reported as needing the user.
@@ -49,6 +51,19 @@ def signature(paths: tuple[str, ...]) -> Signature:
     return tuple(found)
 
 
+def local_paths(settings: Settings) -> list[Path]:
+    """Every local file or folder the backends' settings name (URLs are not paths)."""
+    tables = [settings.calendar.options, settings.drafts.options, *settings.providers.values()]
+    found: list[Path] = []
+    for table in tables:
+        for value in table.values():
+            if isinstance(value, Path):
+                found.append(value)
+            elif isinstance(value, str) and value.startswith("/"):
+                found.append(Path(value))
+    return found
+
+
 @dataclass
 class Guard:
     """The health of one backend, across cycles and across configuration reloads."""
@@ -63,6 +78,9 @@ class Guard:
     blocked: NeedsUserError | None = None
     blocked_since: datetime | None = None
     _watched: Signature = ()
+    #: What to watch when a ``NeedsUserError`` names nothing: the backends' own files
+    #: (a token file among them), set from the configuration.
+    watch_default: tuple[str, ...] = ()
     # This cycle:
     refused: bool = False
     _failed: str | None = None
@@ -99,7 +117,7 @@ class Guard:
         if isinstance(error, NeedsUserError):
             self.blocked = error
             self.blocked_since = self.blocked_since or self._now
-            self._watched = signature(error.watch)
+            self._watched = signature(self._watch(error))
             self._blocked_at = self._now
         self._failed = str(error)
 
@@ -143,10 +161,13 @@ class Guard:
             return None
         return now - self.failing_since
 
+    def _watch(self, error: NeedsUserError) -> tuple[str, ...]:
+        return tuple(getattr(error, "watch", ())) or self.watch_default
+
     def _user_acted(self, now: datetime) -> bool:
         assert self.blocked is not None
-        if self.blocked.watch:
-            return signature(self.blocked.watch) != self._watched
+        if watch := self._watch(self.blocked):
+            return signature(watch) != self._watched
         return now - self._blocked_at >= NEEDS_USER_RETRY
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from daemon.app.config import default_state_path
+from daemon.app.gates import local_paths
 from daemon.domain.settings import Settings
 
 UNIT_NAME = "interview-followup.service"
@@ -150,13 +151,15 @@ def followup_command() -> list[str]:
 
 
 def writable_paths(settings: Settings, environ: Mapping[str, str]) -> tuple[str, ...]:
-    """What the service writes: the state's folder, the drafts folder, the calls file's folder."""
+    """What the service may write: the state's folder, and each backend path's folder.
+
+    A path that is a folder (a Maildir) is writable itself; a file (the calls
+    file, a token file) needs its folder, where it is replaced atomically.
+    """
     state = settings.state.path or default_state_path(environ)
     paths = [state.parent]
-    if settings.drafts.path is not None:
-        paths.append(settings.drafts.path)
-    if settings.calendar.calls_path is not None:
-        paths.append(settings.calendar.calls_path.parent)
+    for path in local_paths(settings):
+        paths.append(path if path.is_dir() else path.parent)
     unique = dict.fromkeys(_setting(str(p.absolute())) for p in paths)
     return tuple(unique)
 

@@ -29,19 +29,19 @@ class Notifier:
         return self._address is not None
 
     def ready(self, status: str) -> None:
-        self.send(f"READY=1\nSTATUS={one_line(status)}")
+        self._datagram(f"READY=1\nSTATUS={one_line(status)}")
 
     def status(self, status: str) -> None:
-        self.send(f"STATUS={one_line(status)}")
+        self._datagram(f"STATUS={one_line(status)}")
 
     def watchdog(self) -> None:
         if self.watchdog_seconds is not None:
-            self.send("WATCHDOG=1")
+            self._datagram("WATCHDOG=1")
 
     def stopping(self, status: str) -> None:
-        self.send(f"STOPPING=1\nSTATUS={one_line(status)}")
+        self._datagram(f"STOPPING=1\nSTATUS={one_line(status)}")
 
-    def send(self, message: str) -> None:
+    def _datagram(self, message: str) -> None:
         # Best effort, as libsystemd's sd_notify: a manager that went away must not
         # take the service with it, and one that stopped reading must not stall the
         # loop (non-blocking: a full queue drops the message; a missed ping shows up

@@ -42,7 +42,7 @@ import schedule
 from daemon.app import logs
 from daemon.app.config import default_state_path, load_settings
 from daemon.app.desktop import announcer
-from daemon.app.gates import UNREACHABLE_AFTER, Gate, Guard, signature
+from daemon.app.gates import UNREACHABLE_AFTER, Gate, Guard, local_paths, signature
 from daemon.app.health import (
     AlreadyRunningError,
     Announce,
@@ -89,14 +89,24 @@ _BUG = (
 
 
 class Report(Protocol):
-    """What the loop reads from a cycle (``engine.cycle.CycleReport``)."""
+    """What the loop reads from a cycle (``engine.cycle.CycleReport``).
 
-    problems: list[str]
-    drafts_created: int
-    late_drafts: int
-    calls_created: int
-    calls_removed: int
-    drafts_gone: int
+    A backend that failed as a whole shows as a problem line starting with its
+    port (``calendar:``, ``drafts:``).
+    """
+
+    @property
+    def problems(self) -> list[str]: ...
+    @property
+    def drafts_created(self) -> int: ...
+    @property
+    def late_drafts(self) -> int: ...
+    @property
+    def calls_created(self) -> int: ...
+    @property
+    def calls_removed(self) -> int: ...
+    @property
+    def drafts_gone(self) -> int: ...
 
 
 class Engine(Protocol):
@@ -583,8 +593,10 @@ class Service:
             self.health.state_path = state_path
         self._close_runtime()
         self.settings = settings
+        watch = tuple(str(path) for path in local_paths(settings))
         for guard in self.guards.values():
             guard.reset()
+            guard.watch_default = watch
         self._schedule()
         self.health.resolved("config")
 

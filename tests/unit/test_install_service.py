@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from daemon.app import install
-from daemon.domain.settings import DraftSettings, StateSettings
+from daemon.domain.settings import BackendChoice, StateSettings
 from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +50,8 @@ def installed(tmp_path, monkeypatch):
     settings = replace(
         make_settings(),
         state=StateSettings(path=tmp_path / "state" / "state.sqlite3"),
-        drafts=DraftSettings(path=tmp_path / "Mail" / "Drafts"),
+        drafts=BackendChoice("maildir", {"path": tmp_path / "Mail" / "Drafts"}),
+        providers={"google": {"token_path": tmp_path / "secrets" / "token.json"}},
     )
     environ = {
         "HOME": str(tmp_path / "home"),
@@ -86,8 +87,10 @@ def test_install_writes_the_unit_with_this_followup_and_this_config(installed, c
 def test_systemd_accepts_the_installed_unit_and_the_drop_in(installed, tmp_path):
     unit = installed(hardened=True)
     drop_in = (unit.parent / f"{install.UNIT_NAME}.d" / install.DROP_IN).read_text()
-    assert f'ReadWritePaths="-{tmp_path / "Mail" / "Drafts"}"' in drop_in
+    # The Maildir does not exist yet: its folder must let the service create it.
+    assert f'ReadWritePaths="-{tmp_path / "Mail"}"' in drop_in
     assert f'ReadWritePaths="-{tmp_path / "state"}"' in drop_in
+    assert f'ReadWritePaths="-{tmp_path / "secrets"}"' in drop_in  # a token is rewritten
     # The drop-in is read from beside the unit: both are checked together.
     assert verify(unit, tmp_path / "home", tmp_path) == ""
 
