@@ -14,19 +14,20 @@ import os
 import signal
 import sqlite3
 import sys
-import time as time_module
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import click
 
 from daemon import __version__
+from daemon.app import logs
 from daemon.app.config import describe as describe_settings
 from daemon.app.config import find_config, load_settings, starter_config
+from daemon.app.health import service_lines
 from daemon.app.status import application_statuses, draft_summary
 from daemon.app.wiring import build_engine, open_state
 from daemon.domain.errors import BackendError, ConfigError, FollowupError
@@ -151,15 +152,14 @@ def _crash_point() -> Callable[[str], None] | None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Config file (default: $FOLLOWUP_CONFIG, else ~/.config/interview-followup/config.toml).",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Log what each cycle does.")
+@click.option(
+    "-v", "--verbose", count=True, help="Log what each cycle does (-vv: debugging detail)."
+)
 @click.version_option(__version__, prog_name="followup")
 @click.pass_context
-def cli(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
+def cli(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
     """Thank-you drafts after every interview, and weekly follow-up calls until decided."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    logs.setup(verbose)
     ctx.obj = Invocation(config_path)
 
 
@@ -215,45 +215,31 @@ def once(obj: Invocation, now_text: str | None, dry_run: bool) -> None:
 
 
 @cli.command()
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """Run cycles every [service] interval_minutes until stopped (the systemd service)."""
+    from daemon.app.service import run_service
+
+    verbosity = int(ctx.find_root().params.get("verbose") or 0)
+    sys.exit(run_service(find_config(ctx.obj.config_path, os.environ), os.environ, verbosity))
+
+
+@cli.command("install-service")
+@click.option("--hardened", is_flag=True, help="Also install the stronger-hardening drop-in.")
+@click.option("--print", "print_only", is_flag=True, help="Print the unit; install nothing.")
 @click.pass_obj
-def run(obj: Invocation) -> None:
-    """Run cycles every [service] interval_minutes until stopped."""
-    import schedule
+def install_service(obj: Invocation, hardened: bool, print_only: bool) -> None:
+    """Install the systemd user unit that runs `followup run` with this config."""
+    from daemon.app.install import install
 
     with _user_errors():
-        settings = obj.settings
-        store = open_state(settings)
-        engine = build_engine(settings, store)
-    stop = False
-
-    def request_stop(signum: int, _frame: Any) -> None:
-        nonlocal stop
-        stop = True
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-
-    def job() -> None:
-        try:
-            report = engine.cycle(datetime.now(UTC))
-        except FollowupError as error:
-            log.error("cycle failed: %s", error)
-            return
-        except Exception:
-            # A bug met in one cycle must not end a set-and-forget service; the
-            # next cycle starts from the ledger again.
-            log.exception("cycle failed unexpectedly")
-            return
-        for problem in report.problems:
-            log.warning("%s", problem)
-
-    scheduler = schedule.Scheduler()
-    scheduler.every(settings.service.interval_minutes).minutes.do(job)
-    job()
-    while not stop:
-        scheduler.run_pending()
-        time_module.sleep(1)
-    store.close()
+        install(
+            find_config(obj.config_path, os.environ),
+            obj.settings,
+            os.environ,
+            hardened=hardened,
+            print_only=print_only,
+        )
 
 
 @cli.command()
@@ -262,6 +248,9 @@ def run(obj: Invocation) -> None:
 @click.pass_obj
 def status(obj: Invocation, now_text: str | None, as_json: bool) -> None:
     """Show every application: drafts, calls, decisions."""
+    if not as_json:  # first, and even when the state cannot be opened
+        with _user_errors():
+            click.echo("\n".join(service_lines(obj.settings)))
     with _session(obj, now_text) as session:
         settings = session.settings
         statuses = application_statuses(session.store, session.now)

@@ -33,9 +33,14 @@ class NeedsUserError(BackendError):
     """A backend cannot go on until the user acts (authorization revoked or expired, ...).
 
     Retrying cannot help: the service stays up, makes no calls to that backend,
-    and says ``what_to_do`` where the user looks, until the cause is fixed.
+    and says ``what_to_do`` where the user looks, until the cause is fixed: it
+    tries again once one of the ``watch`` files changes (a token file the fix
+    rewrites), the configuration is reloaded, or, with nothing to watch, after a
+    long pause.
     """
 
-    def __init__(self, message: str, what_to_do: str) -> None:
+    def __init__(self, message: str, what_to_do: str, watch: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.what_to_do = what_to_do
+        #: Paths whose change (mtime, size, existence) may mean the user fixed it.
+        self.watch = tuple(watch)
