@@ -144,6 +144,8 @@ class Sample:
             "cpu": self.median("cpu"),
             "cpu_min": low,
             "cpu_max": high,
+            "user": self.median("user"),
+            "system": self.median("system"),
             "wall": self.median("wall"),
             "rss": self.median("max_rss"),
             "runs": len(self.runs),

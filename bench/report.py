@@ -257,9 +257,11 @@ def render(all_results: Sequence[Results]) -> str:
                 lambda row: f"{row['calls_read']} / {row['calls_written']}",
             ),
             (
-                f"{what}: Drafts `cur/` listed / drafts written",
+                f"{what}: Drafts `cur/` listed / draft files read / drafts written",
                 key,
-                lambda row: f"{row['cur_listed']} / {row['drafts_written']}",
+                lambda row: (
+                    f"{row['cur_listed']} / {row['draft_files_read']} / {row['drafts_written']}"
+                ),
             ),
         ]
     out += _counter_table(

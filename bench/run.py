@@ -408,11 +408,13 @@ def main(argv: Sequence[str] | None = None) -> None:
                 getattr(bench, scenario)(sizes)
             else:
                 getattr(bench, scenario)()
-    results.rows = bench.rows
-    results.meta["load"] = f"{load_before} → {_load()}"
+            # Saved after each scenario: a long run stopped half-way keeps what it measured.
+            results.rows = dict(bench.rows)
+            results.meta["load"] = f"{load_before} → {_load()}"
+            if not args.no_doc:
+                saved = results.save(args.results)
     if args.no_doc:
         return
-    saved = results.save(args.results)
     section = report.render(report.load_all(args.results))
     report.write_doc(args.doc, section)
     print(f"\nsaved {saved}; wrote {args.doc}")
