@@ -46,9 +46,11 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## bench: speed and memory of one cycle (numbers, not assertions)
+## bench: CPU time and peak memory of `followup once` on generated calendars, printed and
+## written into docs/performance.md (figures, not assertions). Biggest sizes:
+## `make bench BENCH_ARGS=--full`; another tree: `BENCH_ARGS="--repo ../before --label before"`.
 bench: $(STAMP)
-	$(PY) bench/cycle.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache
