@@ -15,12 +15,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from daemon.domain.errors import BackendError
-from daemon.domain.model import CalendarEvent
-from daemon.domain.ports import CallEvent, EventChanges
+from daemon.domain.ports import EventChanges
+from daemon.domain.ports import OwnEvent as CallEvent
 from integrations.ics import calls_file, files
 from integrations.ics.calls import call_uid, check_key, new_calendar_text
-from integrations.ics.parsing import parse_calendar
-from integrations.ics.reading import Window, read_events
+from integrations.ics.reading import Window, read_sources
 from integrations.ics.source import describe, fetch_url, is_url, read_local
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -86,29 +85,19 @@ class IcsCalendar:
         if self._last is not None and self._last.checkpoint == current:
             return self._last
 
-        skipped: list[tuple[str, str]] = []
-        by_uid: dict[str, CalendarEvent] = {}
         # The calls file first: when the user's calendar also holds a copy of a
         # call (an export that includes the subscribed calls), the calls file
         # is the one put_call and remove_call act on, so its version wins.
         sources = [(calls, str(self._calls_path))] if calls and calls.strip() else []
         sources.append((main, describe(self._source)))
-        for data, name in sources:
-            parsed = parse_calendar(data, name)
-            skipped.extend(parsed.skipped)
-            for calendar in parsed.calendars:
-                reading = read_events(calendar, self._default_tz, window)
-                skipped.extend(reading.skipped)
-                for event in reading.events:
-                    by_uid.setdefault(event.uid, event)
-
-        events = sorted(by_uid.values(), key=lambda e: (e.start.astimezone(UTC), e.uid))
+        reading = read_sources(sources, self._default_tz, window)
+        events = sorted(reading.events, key=lambda e: (e.start.astimezone(UTC), e.id))
         self._last = EventChanges(
             events=tuple(events),
             checkpoint=current,
             complete=True,
             window_start=window.start,
-            skipped=tuple(skipped),
+            skipped=tuple(reading.skipped),
         )
         return self._last
 

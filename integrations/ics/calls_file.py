@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 import icalendar
 
-from daemon.domain.ports import CallEvent
+from daemon.domain.ports import OwnEvent as CallEvent
 from integrations.ics.calls import KEY_PROPERTY, call_component, check_key, key_of, zone_of
 from integrations.ics.layout import Block, Layout, parse_layout, unescape_text
 
