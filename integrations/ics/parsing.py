@@ -77,7 +77,11 @@ _UNQUOTED_MICROSOFT_TZID = re.compile(r'(;TZID=)(tzone://[^;:"\r\n]*)(?=:)', re.
 #: A line that opens or closes a component. Folded lines start with a space, so
 #: a BEGIN or END that starts a line is always one.
 _MARK = re.compile(r"^(BEGIN|END)[ \t]*:[ \t]*([^\r\n]*?)[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
-_RECURS = re.compile(r"^(?:RRULE|RDATE|RECURRENCE-ID)[ \t]*[;:]", re.MULTILINE | re.IGNORECASE)
+#: A rule, extra dates or a recurrence id, with a value: an empty ``RRULE:`` (as some
+#: holiday feeds write on every event) is no recurrence.
+_RECURS = re.compile(
+    r"^(?:RRULE|RDATE|RECURRENCE-ID)[ \t]*[;:][^\r\n]*?[^\s:;]", re.MULTILINE | re.IGNORECASE
+)
 #: The components a calendar is read from; any other (VTODO, VJOURNAL, ...) is not an event.
 _READ = {"VEVENT", "VTIMEZONE"}
 #: How much of a name or an error is kept in a report.
@@ -199,7 +203,8 @@ def _find_components(text: str, name: str) -> list[CalendarText]:
                 break
         span = Span(opened, start, _line_end(text, mark.end()), tuple(alarms))
         parent = stack[-1] if stack else None
-        if parent is None and opened == "VCALENDAR":
+        if opened == "VCALENDAR":
+            # A VCALENDAR inside another (seen in concatenated exports) is read as one more.
             calendars.append(_calendar(text, span, children, mark.start()))
         elif parent is None and opened in _READ:
             (outside.events if opened == "VEVENT" else outside.timezones).append(span)
@@ -269,12 +274,8 @@ def recurs(text: str) -> bool:
 _PROPERTY_PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
-def raw_value(text: str, name: str) -> str | None:
-    """The value of the first property ``name`` of a component's text, unfolded and unescaped.
-
-    Read without icalendar, so an event icalendar refuses can still be named
-    (and recognised as one the service wrote) in a report.
-    """
+def raw_line(text: str, name: str) -> str | None:
+    """The first content line of property ``name`` in a component's text, unfolded."""
     pattern = _PROPERTY_PATTERNS.get(name)
     if pattern is None:
         pattern = re.compile(
@@ -283,9 +284,18 @@ def raw_value(text: str, name: str) -> str | None:
         )
         _PROPERTY_PATTERNS[name] = pattern
     found = pattern.search(text)
-    if found is None:
+    return None if found is None else re.sub(r"\r?\n[ \t]", "", found.group(0))
+
+
+def raw_value(text: str, name: str) -> str | None:
+    """The value of the first property ``name`` of a component's text, unfolded and unescaped.
+
+    Read without icalendar, so an event icalendar refuses can still be named
+    (and recognised as one the service wrote) in a report.
+    """
+    line = raw_line(text, name)
+    if line is None:
         return None
-    line = re.sub(r"\r?\n[ \t]", "", found.group(0))
     quoted = False
     for index, char in enumerate(line):
         if char == '"':

@@ -56,11 +56,12 @@ from integrations.ics.parsing import (
     clean,
     parse_component,
     parse_shell,
+    raw_line,
     raw_value,
     recurs,
     scan,
 )
-from integrations.ics.reasons import Unreadable, explain
+from integrations.ics.reasons import PROPERTY_WORDS, Unreadable, explain
 from integrations.ics.recurrence import MAX_OCCURRENCES, Refused, expand
 from integrations.ics.zones import is_display_name, safe_zone, tzid_zone
 
@@ -125,25 +126,30 @@ def read_file(data: bytes, name: str, default_zone: tzinfo, window: Window) -> R
         tzp.use_zoneinfo()
         for calendar in scanned.calendars:
             for span in calendar.timezones:
-                _parse_timezone(scanned, span, reading.skipped)
+                _parse_timezone(scanned, span, default_zone, reading.skipped)
         for calendar in scanned.calendars:
             _FileReader(scanned, calendar, name, default_zone, window, reading).read()
     return reading
 
 
-def _parse_timezone(scanned: Scanned, span: Span, skipped: list[Skipped]) -> None:
+def _parse_timezone(
+    scanned: Scanned, span: Span, default_zone: tzinfo, skipped: list[Skipped]
+) -> None:
     text = scanned.component_text(span)
     try:
         parse_component(text)
-    except PARSE_ERRORS as error:
-        tzid = clean(raw_value(text, "TZID") or "?")
-        skipped.append(
-            Skipped(
-                f"time zone {tzid}",
-                f"Its definition (VTIMEZONE) could not be read ({explain(error)}); "
-                "events in it are read by its name where that names a known zone.",
+    except PARSE_ERRORS:
+        tzid = raw_value(text, "TZID") or ""
+        # A definition icalendar cannot use (libical's TZID-ALIAS-OF, TZUNTIL, ...)
+        # does not matter when its name is a zone that is known anyway.
+        if tzid_zone(tzid) is None:
+            skipped.append(
+                Skipped(
+                    f"time zone {clean(tzid) or '?'}",
+                    "Its definition (VTIMEZONE) could not be read and its name is no known "
+                    f"time zone, so times in it are read in {default_zone}.",
+                )
             )
-        )
 
 
 class _FileReader:
@@ -228,7 +234,7 @@ class _FileReader:
             component = self._parse(text)
             self.reading.events.append(self._event(event_id, component))
         except PARSE_ERRORS as error:
-            self._skip(event_id, text, error)
+            self._skip(event_id, [text], error)
 
     def _duplicates(self, uid: str, texts: list[str]) -> None:
         """Several events with one UID and no recurrence: the highest SEQUENCE, then the last."""
@@ -239,7 +245,7 @@ class _FileReader:
                 component = self._parse(text)
                 event = self._event(event_id, component)
             except PARSE_ERRORS as error:
-                self._skip(event_id, text, error)
+                self._skip(event_id, [text], error)
                 return
             sequence = _sequence(component)
             if best is None or sequence >= best[0]:
@@ -252,46 +258,66 @@ class _FileReader:
     def _series(self, uid: str, texts: list[str]) -> None:
         series_id = EventId(uid)
         components: list[icalendar.Component] = []
+        #: Edited occurrences that cannot be read: reported alone, left out of the listing.
+        broken: set[EventId] = set()
         for text in texts:
             try:
                 components.append(self._parse(text))
             except PARSE_ERRORS as error:
-                # Without this part (an edited occurrence, or the rule itself) the
-                # series would be read wrong; the whole series is reported instead.
-                self._skip(series_id, text, error)
-                return
+                occurrence = self._edited_occurrence(text)
+                if occurrence is None:
+                    # Without this part (the rule itself, or an edit of this and all
+                    # later occurrences) the series would be read wrong: all of it is
+                    # reported instead.
+                    self._skip(series_id, texts, error)
+                    return
+                broken.add(EventId(uid, occurrence))
+                self._skip(EventId(uid, occurrence), texts, error)
         try:
             components = self._standard(components)
             occurrences, cut_off = expand(components, self.window.start, self.window.end)
             shifts = _shifts(components, self.zone)
-        except Refused as refusal:
-            self._skip(series_id, texts[0], refusal)
-            return
         except PARSE_ERRORS as error:
-            self._skip(series_id, texts[0], error)
+            self._skip(series_id, texts, error)
             return
         if cut_off:
             self._report(
                 series_id,
-                texts[0],
+                texts,
                 f"It has more than {MAX_OCCURRENCES} occurrences in the window; "
                 "only the first are read.",
             )
-        seen: set[EventId] = set()
+        seen: set[EventId] = set(broken)
         for occurrence in occurrences:
             try:
                 event_id = EventId(uid, self._original_start(occurrence, shifts))
             except PARSE_ERRORS as error:
-                self._skip(series_id, texts[0], error)
+                self._skip(series_id, texts, error)
                 return
             if event_id in seen:
-                log.warning("%s: two occurrences of %s are both %s", self.name, uid, event_id)
+                if event_id not in broken:
+                    log.warning("%s: two occurrences of %s are both %s", self.name, uid, event_id)
                 continue
             seen.add(event_id)
             try:
                 self.reading.events.append(self._event(event_id, occurrence, series_uid=uid))
             except PARSE_ERRORS as error:
-                self._skip(event_id, texts[0], error)
+                self._skip(event_id, texts, error)
+
+    def _edited_occurrence(self, text: str) -> str | None:
+        """Which occurrence an unreadable edit is of, when it edits that one alone.
+
+        Its RECURRENCE-ID line is read on its own; None when it has none, when it
+        edits this and all later occurrences, or when that line is broken too.
+        """
+        line = raw_line(text, "RECURRENCE-ID")
+        if line is None or "THISANDFUTURE" in line.split(":", 1)[0].upper():
+            return None
+        try:
+            probe = self._parse(f"BEGIN:VEVENT\r\nUID:x\r\n{line}\r\nEND:VEVENT\r\n")
+            return _stamp(probe.decoded("RECURRENCE-ID"), self.zone)
+        except PARSE_ERRORS:
+            return None
 
     def _standard(self, components: list[icalendar.Component]) -> list[icalendar.Component]:
         """Apply X-WR-TIMEZONE the way Google means it (UTC and floating times in that zone).
@@ -382,6 +408,10 @@ class _FileReader:
     ) -> CalendarEvent:
         if "DTSTART" not in component:
             raise Unreadable("it has no start time (DTSTART)")
+        for name in ("DTSTART", "DTEND", "DURATION"):
+            if isinstance(component.get(name), list):
+                words = PROPERTY_WORDS[name]
+                raise Unreadable(f"it has more than one {words} ({name}), so its time is unclear")
         raw_start = component.decoded("DTSTART")
         all_day = not isinstance(raw_start, datetime)
         start = self._moment(raw_start)
@@ -412,24 +442,31 @@ class _FileReader:
 
     # -- reports -------------------------------------------------------------------
 
-    def _skip(self, event_id: EventId, text: str, error: BaseException) -> None:
+    def _skip(self, event_id: EventId, texts: list[str], error: BaseException) -> None:
         if not isinstance(error, Unreadable | Refused):
             log.debug("%s: %s not read", self.name, event_id, exc_info=error)
-        self._report(event_id, text, _sentence(explain(error)))
+        self._report(event_id, texts, _sentence(explain(error)))
 
-    def _report(self, event_id: EventId, text: str, reason: str) -> None:
-        whole_series = not event_id.occurrence and recurs(text)
+    def _report(self, event_id: EventId, texts: list[str], reason: str) -> None:
+        whole_series = not event_id.occurrence and any(recurs(text) for text in texts)
         what = f"recurring event {event_id}" if whole_series else f"event {event_id}"
-        self.skipped.append(
-            Skipped(
-                clean(what),
-                reason,
-                event=event_id,
-                own=own_tag_of(
-                    event_id.series, raw_value(text, KEY_PROPERTY), raw_value(text, KIND_PROPERTY)
-                ),
-            )
+        # The tag is on the series' own event, which may not be the part that failed.
+        own = next(
+            (
+                tag
+                for text in texts
+                if (
+                    tag := own_tag_of(
+                        event_id.series,
+                        raw_value(text, KEY_PROPERTY),
+                        raw_value(text, KIND_PROPERTY),
+                    )
+                )
+                is not None
+            ),
+            None,
         )
+        self.skipped.append(Skipped(clean(what), reason, event=event_id, own=own))
 
     def _label(self, span: Span, text: str) -> str:
         summary = clean(raw_value(text, "SUMMARY") or "")

@@ -111,6 +111,14 @@ def tzid_zone(tzid: str) -> tzinfo | None:
     zone = safe_zone(name)
     if zone is not None:
         return zone
+    if name.startswith("/"):
+        # A globally unique TZID (RFC 5545 3.8.3.1), "/citadel.org/20260414_1/Europe/Berlin":
+        # the longest tail that is a zone.
+        parts = name.strip("/").split("/")
+        for first in range(1, len(parts)):
+            zone = safe_zone("/".join(parts[first:]))
+            if zone is not None:
+                return zone
     prefix = _DISPLAY_PREFIX.match(name)
     if prefix is None:
         return None
