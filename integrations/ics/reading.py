@@ -264,15 +264,15 @@ class _FileReader:
             try:
                 components.append(self._parse(text))
             except PARSE_ERRORS as error:
-                occurrence = self._edited_occurrence(text)
-                if occurrence is None:
+                edited = self._edited_occurrence(text)
+                if edited is None:
                     # Without this part (the rule itself, or an edit of this and all
                     # later occurrences) the series would be read wrong: all of it is
                     # reported instead.
                     self._skip(series_id, texts, error)
                     return
-                broken.add(EventId(uid, occurrence))
-                self._skip(EventId(uid, occurrence), texts, error)
+                broken.add(EventId(uid, edited))
+                self._skip(EventId(uid, edited), texts, error)
         try:
             components = self._standard(components)
             occurrences, cut_off = expand(components, self.window.start, self.window.end)
