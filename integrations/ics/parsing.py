@@ -82,6 +82,19 @@ _MARK = re.compile(r"^(BEGIN|END)[ \t]*:[ \t]*([^\r\n]*?)[ \t]*\r?$", re.MULTILI
 _RECURS = re.compile(
     r"^(?:RRULE|RDATE|RECURRENCE-ID)[ \t]*[;:][^\r\n]*?[^\s:;]", re.MULTILINE | re.IGNORECASE
 )
+#: The properties of a VEVENT that the reader (and recurrence expansion) use. The
+#: others (DTSTAMP, LOCATION, Outlook's X-ALT-DESC copy of the description in HTML,
+#: X-MICROSOFT-CDO-*, ...) are cut before parsing: parsing is most of the cost of
+#: reading a calendar, and a broken value in one of them loses nothing.
+_USED = (
+    "BEGIN|END|UID|DTSTART|DTEND|DURATION|RRULE|RDATE|EXDATE|EXRULE|RECURRENCE-ID|SEQUENCE|"
+    "SUMMARY|DESCRIPTION|STATUS|ATTENDEE|ORGANIZER|X-INTERVIEW-FOLLOWUP-KEY|X-INTERVIEW-FOLLOWUP-KIND"
+)
+#: A content line (with its folded continuations) of any other property.
+_UNUSED_LINE = re.compile(
+    rf"^(?![ \t])(?!(?:{_USED})[ \t]*[;:])[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*(?:\r?\n|\Z)",
+    re.MULTILINE | re.IGNORECASE,
+)
 #: The components a calendar is read from; any other (VTODO, VJOURNAL, ...) is not an event.
 _READ = {"VEVENT", "VTIMEZONE"}
 #: How much of a name or an error is kept in a report.
@@ -120,18 +133,17 @@ class Scanned:
     notes: list[str] = field(default_factory=list)
 
     def component_text(self, span: Span) -> str:
-        """The text of ``span`` without its VALARMs."""
-        if not span.alarms:
+        """The text of ``span``; for an event, without its VALARMs and unused properties."""
+        if span.name != "VEVENT":
             return self.text[span.start : span.end]
+        if not span.alarms:
+            return _UNUSED_LINE.sub("", self.text[span.start : span.end])
         parts, position = [], span.start
         for start, end in span.alarms:
             parts.append(self.text[position:start])
             position = end
         parts.append(self.text[position : span.end])
-        return "".join(parts)
-
-    def line_of(self, span: Span) -> int:
-        return self.text.count("\n", 0, span.start) + 1
+        return _UNUSED_LINE.sub("", "".join(parts))
 
 
 def scan(data: bytes, name: str) -> Scanned:

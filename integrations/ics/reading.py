@@ -182,13 +182,13 @@ class _FileReader:
                 len(self.calendar.events),
             )
         groups: dict[str, list[tuple[Span, str]]] = {}
-        for span in self.calendar.events:
+        for number, span in enumerate(self.calendar.events, start=1):
             text = self.scanned.component_text(span)
             uid = (raw_value(text, "UID") or "").strip()
             if not uid:
                 self.skipped.append(
                     Skipped(
-                        self._label(span, text),
+                        self._label(number, text),
                         "It has no UID, so it cannot be followed from one reading to the "
                         "next; give the event a UID (re-saving it in a calendar app does).",
                     )
@@ -435,7 +435,7 @@ class _FileReader:
 
     def _moment(self, value: Any) -> datetime:
         moment = _moment(value, self.zone)
-        if self.x_wr_timezone is not None and moment.utcoffset() == timedelta(0):
+        if self.x_wr_timezone is not None and _is_utc(moment.tzinfo):
             # Google writes UTC and means its calendar's zone (x-wr-timezone does this for series).
             return moment.astimezone(self.x_wr_timezone)
         return moment
@@ -468,11 +468,11 @@ class _FileReader:
         )
         self.skipped.append(Skipped(clean(what), reason, event=event_id, own=own))
 
-    def _label(self, span: Span, text: str) -> str:
+    def _label(self, number: int, text: str) -> str:
         summary = clean(raw_value(text, "SUMMARY") or "")
         if summary:
             return f'event "{summary}"'
-        return f"event at line {self.scanned.line_of(span)} of {self.name}"
+        return f"event number {number} of {self.name}"
 
 
 def _sentence(text: str) -> str:
@@ -512,6 +512,10 @@ def _stamp(value: Any, zone: tzinfo) -> str:
     if isinstance(value, date):
         return value.isoformat()
     raise Unreadable("its recurrence id is not a date or time")
+
+
+def _is_utc(zone: tzinfo | None) -> bool:
+    return zone is UTC or getattr(zone, "key", None) in ("UTC", "Etc/UTC")
 
 
 def _sequence(component: icalendar.Component) -> int:
