@@ -27,8 +27,7 @@ from daemon.domain.ports import EventChanges, OwnWrite, Skipped, WriteResult
 from integrations.ics import files
 from integrations.ics.calls import new_calendar_text
 from integrations.ics.calls_file import NotACalendarError, OwnEventsText, Split, split_own
-from integrations.ics.parsing import parse_calendar
-from integrations.ics.reading import Window, read_events
+from integrations.ics.reading import Reading, Window, read_file
 from integrations.ics.source import describe, fetch_url, read_local
 from integrations.ics.urls import is_url
 
@@ -191,16 +190,11 @@ class IcsCalendar:
         if known is not None and known.digest == digest:
             return known
         data = load()
-        events: list[CalendarEvent] = []
-        skipped: list[Skipped] = []
+        reading = Reading()
         # The own part is empty until the service writes; the user's never is.
         if part == "user" or data.strip():
-            parsed = parse_calendar(data, name)
-            skipped.extend(_skipped(item) for item in parsed.skipped)
-            for calendar in parsed.calendars:
-                reading = read_events(calendar, self._default_tz, window)
-                skipped.extend(_skipped(item) for item in reading.skipped)
-                events.extend(reading.events)
+            reading = read_file(data, name, self._default_tz, window)
+        events, skipped = reading.events, reading.skipped
         self._readings[part] = _Reading(digest, tuple(events), tuple(skipped))
         return self._readings[part]
 
@@ -288,6 +282,3 @@ def _parts_of(data: bytes, split: Split) -> _Parts:
     return _Parts(_digest(data), _digest(split.user), split.own)
 
 
-def _skipped(item: Skipped | tuple[str, str]) -> Skipped:
-    # The reader is moving from (what, why) pairs to ``Skipped``; both are taken.
-    return item if isinstance(item, Skipped) else Skipped(*item)

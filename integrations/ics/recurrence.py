@@ -22,6 +22,9 @@ from typing import Any
 import icalendar
 import recurring_ical_events
 
+from integrations.ics.parsing import PARSE_ERRORS
+from integrations.ics.reasons import explain
+
 #: Steps of a rule from its DTSTART to the end of the window: ~1 µs each.
 MAX_RULE_STEPS = 200_000
 #: BYHOUR x BYMINUTE x BYSECOND: a meeting series happens at most this often a day.
@@ -47,7 +50,12 @@ def expand(
     for component in components:
         _vet(component, end.date())
         series.add_component(component)
-    found = recurring_ical_events.of(series).between(start, end)
+    try:
+        found = recurring_ical_events.of(series).between(start, end)
+    except Refused:
+        raise
+    except PARSE_ERRORS as error:
+        raise Refused(explain(error, stage="recurrence")) from error
     found.sort(key=lambda occurrence: _sort_key(occurrence.decoded("DTSTART")))
     return found[:MAX_OCCURRENCES], len(found) > MAX_OCCURRENCES
 
@@ -57,17 +65,24 @@ def _vet(component: icalendar.Component, last_day: date) -> None:
     for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
         frequency = _first(rule, "FREQ", "").upper()
         if frequency not in _PERIOD_DAYS:
-            raise Refused(f"recurs {frequency.lower() or 'without a frequency'}; not read")
+            how = frequency.lower() or "without a frequency"
+            raise Refused(f"it recurs {how}, which no meeting does, so it is not read")
         times_a_day = 1
         for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
             times_a_day *= max(1, len(rule.get(part, [])))
         if times_a_day > MAX_TIMES_A_DAY:
-            raise Refused(f"recurs {times_a_day} times a day; not read")
+            raise Refused(
+                f"it recurs {times_a_day} times a day, more often than any meeting, "
+                "so it is not read"
+            )
         interval = max(1, int(_first(rule, "INTERVAL", 1)))
         first_day = _day(component.decoded("DTSTART"))
         steps = (last_day - first_day).days / (_PERIOD_DAYS[frequency] * interval)
         if steps > MAX_RULE_STEPS:
-            raise Refused(f"starts {first_day.year}, too long ago for a {frequency.lower()} rule")
+            raise Refused(
+                f"it starts in {first_day.year}, too long ago for a {frequency.lower()} rule "
+                "to be expanded; shorten the series or start it later"
+            )
 
 
 def _first(rule: Any, part: str, default: Any) -> Any:

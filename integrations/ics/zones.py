@@ -7,25 +7,32 @@ through ``safe_zone`` or ``tzid_zone``, which answer a zone or None and never
 raise.
 
 Outlook writes more than IANA names. icalendar knows the Windows standard
-names ("W. Europe Standard Time"), but not what Outlook on the web and
-Exchange also write:
+names ("W. Europe Standard Time", through CLDR's windowsZones data), but not
+what Outlook on the web and Exchange also write:
 
 * the Windows *display* names, "(UTC+01:00) Amsterdam, Berlin, Bern, Rome,
-  Stockholm, Vienna", often without a VTIMEZONE; the common ones are mapped
-  below (icalendar 7 has no such table), and any other is read at the fixed
-  offset of its "(UTC±hh:mm)" prefix, which is right outside daylight-saving
-  time and an hour off in it, rather than in the user's zone;
+  Stockholm, Vienna", often without a VTIMEZONE. ``windows_zones`` takes a
+  display name to its Windows id, and CLDR (``WINDOWS_TO_OLSON``) the id to
+  an IANA zone. A name no table knows is matched by the places it lists
+  ("Berlin" is Europe/Berlin) when that zone has the offset the name starts
+  with. A display name that still names no zone is not read at the offset it
+  starts with, which is an hour off in summer: ``is_display_name`` tells the
+  reader to report the event instead;
 * ``tzone://Microsoft/Utc`` for UTC (and ``tzone://Microsoft/Custom``, which
   always comes with its VTIMEZONE, resolved by icalendar).
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from datetime import UTC, timedelta, timezone, tzinfo
+import zoneinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+from integrations.ics.windows_zones import DISPLAY_NAMES, LEGACY_DISPLAY_NAMES
 
 #: What an IANA key can look like ("America/Argentina/Buenos_Aires", "Etc/GMT+5").
 _IANA_KEY = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*")
@@ -37,82 +44,37 @@ _DISPLAY_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _MICROSOFT = "tzone://microsoft/"
-
-#: Windows display names (as ``tzutil /l`` lists them) of the zones most often
-#: met, to the IANA zone CLDR maps their Windows zone to. Looked up without
-#: the "(UTC±hh:mm)" prefix, which older Windows writes as "(GMT±hh:mm)".
-WINDOWS_DISPLAY_NAMES: dict[str, str] = {
-    "(UTC-12:00) International Date Line West": "Etc/GMT+12",
-    "(UTC-11:00) Coordinated Universal Time-11": "Etc/GMT+11",
-    "(UTC-10:00) Hawaii": "Pacific/Honolulu",
-    "(UTC-09:00) Alaska": "America/Anchorage",
-    "(UTC-08:00) Pacific Time (US & Canada)": "America/Los_Angeles",
-    "(UTC-08:00) Baja California": "America/Tijuana",
-    "(UTC-07:00) Arizona": "America/Phoenix",
-    "(UTC-07:00) Mountain Time (US & Canada)": "America/Denver",
-    "(UTC-06:00) Central America": "America/Guatemala",
-    "(UTC-06:00) Central Time (US & Canada)": "America/Chicago",
-    "(UTC-06:00) Guadalajara, Mexico City, Monterrey": "America/Mexico_City",
-    "(UTC-06:00) Saskatchewan": "America/Regina",
-    "(UTC-05:00) Bogota, Lima, Quito, Rio Branco": "America/Bogota",
-    "(UTC-05:00) Eastern Time (US & Canada)": "America/New_York",
-    "(UTC-05:00) Indiana (East)": "America/Indiana/Indianapolis",
-    "(UTC-04:00) Atlantic Time (Canada)": "America/Halifax",
-    "(UTC-04:00) Caracas": "America/Caracas",
-    "(UTC-04:00) Santiago": "America/Santiago",
-    "(UTC-03:30) Newfoundland": "America/St_Johns",
-    "(UTC-03:00) Brasilia": "America/Sao_Paulo",
-    "(UTC-03:00) City of Buenos Aires": "America/Argentina/Buenos_Aires",
-    "(UTC-03:00) Buenos Aires": "America/Argentina/Buenos_Aires",
-    "(UTC-01:00) Azores": "Atlantic/Azores",
-    "(UTC-01:00) Cabo Verde Is.": "Atlantic/Cape_Verde",
-    "(UTC) Coordinated Universal Time": "Etc/UTC",
-    "(UTC+00:00) Dublin, Edinburgh, Lisbon, London": "Europe/London",
-    "(UTC+00:00) Monrovia, Reykjavik": "Atlantic/Reykjavik",
-    "(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna": "Europe/Berlin",
-    "(UTC+01:00) Belgrade, Bratislava, Budapest, Ljubljana, Prague": "Europe/Budapest",
-    "(UTC+01:00) Brussels, Copenhagen, Madrid, Paris": "Europe/Paris",
-    "(UTC+01:00) Sarajevo, Skopje, Warsaw, Zagreb": "Europe/Warsaw",
-    "(UTC+01:00) West Central Africa": "Africa/Lagos",
-    "(UTC+02:00) Athens, Bucharest": "Europe/Bucharest",
-    "(UTC+02:00) Cairo": "Africa/Cairo",
-    "(UTC+02:00) Harare, Pretoria": "Africa/Johannesburg",
-    "(UTC+02:00) Helsinki, Kyiv, Riga, Sofia, Tallinn, Vilnius": "Europe/Kiev",
-    "(UTC+02:00) Helsinki, Kiev, Riga, Sofia, Tallinn, Vilnius": "Europe/Kiev",
-    "(UTC+02:00) Jerusalem": "Asia/Jerusalem",
-    "(UTC+03:00) Istanbul": "Europe/Istanbul",
-    "(UTC+03:00) Kuwait, Riyadh": "Asia/Riyadh",
-    "(UTC+03:00) Moscow, St. Petersburg": "Europe/Moscow",
-    "(UTC+03:00) Nairobi": "Africa/Nairobi",
-    "(UTC+03:30) Tehran": "Asia/Tehran",
-    "(UTC+04:00) Abu Dhabi, Muscat": "Asia/Dubai",
-    "(UTC+04:30) Kabul": "Asia/Kabul",
-    "(UTC+05:00) Islamabad, Karachi": "Asia/Karachi",
-    "(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi": "Asia/Kolkata",
-    "(UTC+05:45) Kathmandu": "Asia/Kathmandu",
-    "(UTC+06:00) Dhaka": "Asia/Dhaka",
-    "(UTC+07:00) Bangkok, Hanoi, Jakarta": "Asia/Bangkok",
-    "(UTC+08:00) Beijing, Chongqing, Hong Kong, Urumqi": "Asia/Shanghai",
-    "(UTC+08:00) Kuala Lumpur, Singapore": "Asia/Singapore",
-    "(UTC+08:00) Perth": "Australia/Perth",
-    "(UTC+08:00) Taipei": "Asia/Taipei",
-    "(UTC+09:00) Osaka, Sapporo, Tokyo": "Asia/Tokyo",
-    "(UTC+09:00) Seoul": "Asia/Seoul",
-    "(UTC+09:30) Adelaide": "Australia/Adelaide",
-    "(UTC+09:30) Darwin": "Australia/Darwin",
-    "(UTC+10:00) Brisbane": "Australia/Brisbane",
-    "(UTC+10:00) Canberra, Melbourne, Sydney": "Australia/Sydney",
-    "(UTC+10:00) Hobart": "Australia/Hobart",
-    "(UTC+12:00) Auckland, Wellington": "Pacific/Auckland",
+#: The regions of the tz database whose zones are named for a place.
+_REGIONS = {
+    "Africa",
+    "America",
+    "Antarctica",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
 }
+#: Days on which a zone's standard offset is read: one in each half of the year.
+_PROBES = (datetime(2026, 1, 15, tzinfo=UTC), datetime(2026, 7, 15, tzinfo=UTC))
 
 
 def _place(display_name: str) -> str:
-    """A display name without its offset prefix, folded: "eastern time (us & canada)"."""
-    return " ".join(_DISPLAY_PREFIX.sub("", display_name, count=1).split()).casefold()
+    """A display name without its offset prefix, folded: "easterntimeusandcanada".
+
+    Versions and locales differ in spacing, punctuation and "&" or "and", so
+    only letters and digits are compared.
+    """
+    rest = _DISPLAY_PREFIX.sub("", display_name, count=1).casefold().replace("&", " and ")
+    return "".join(char for char in rest if char.isalnum())
 
 
-_BY_PLACE = {_place(name): zone for name, zone in WINDOWS_DISPLAY_NAMES.items()}
+_BY_PLACE = {
+    _place(name): windows_id
+    for table in (LEGACY_DISPLAY_NAMES, DISPLAY_NAMES)
+    for name, windows_id in table.items()
+}
 
 
 def safe_zone(name: str) -> ZoneInfo | None:
@@ -130,11 +92,15 @@ def safe_zone(name: str) -> ZoneInfo | None:
         return None
 
 
+def is_display_name(tzid: str) -> bool:
+    """Whether ``tzid`` is shaped like a Windows display name ("(UTC+01:00) ...")."""
+    return _DISPLAY_PREFIX.match(tzid.strip()) is not None
+
+
 def tzid_zone(tzid: str) -> tzinfo | None:
     """The zone a TZID without a VTIMEZONE means, or None if it cannot be told.
 
-    Beyond ``safe_zone``: ``tzone://Microsoft/Utc``, Windows display names, and
-    as a last resort the fixed offset a display name starts with.
+    Beyond ``safe_zone``: ``tzone://Microsoft/Utc`` and Windows display names.
     """
     name = tzid.strip()
     if len(name) > 4 * _MAX_KEY:
@@ -145,21 +111,59 @@ def tzid_zone(tzid: str) -> tzinfo | None:
     zone = safe_zone(name)
     if zone is not None:
         return zone
+    if name.startswith("/"):
+        # A globally unique TZID (RFC 5545 3.8.3.1), "/citadel.org/20260414_1/Europe/Berlin":
+        # the longest tail that is a zone.
+        parts = name.strip("/").split("/")
+        for first in range(1, len(parts)):
+            zone = safe_zone("/".join(parts[first:]))
+            if zone is not None:
+                return zone
     prefix = _DISPLAY_PREFIX.match(name)
     if prefix is None:
         return None
-    known = _BY_PLACE.get(_place(name))
-    if known is not None:
-        return safe_zone(known)
-    return _fixed_offset(prefix)
+    windows_id = _BY_PLACE.get(_place(name))
+    if windows_id is not None:
+        known = safe_zone(windows_id)
+        if known is not None:
+            return known
+    return _zone_of_places(name[prefix.end() :], _offset(prefix))
 
 
-def _fixed_offset(prefix: re.Match[str]) -> tzinfo | None:
+def _offset(prefix: re.Match[str]) -> timedelta:
     if prefix["sign"] is None:
-        return UTC
+        return timedelta(0)
     offset = timedelta(hours=int(prefix["hours"]), minutes=int(prefix["minutes"] or 0))
-    if offset >= timedelta(hours=24):
-        return None
-    if offset == timedelta(0):
-        return UTC
-    return timezone(-offset if prefix["sign"] == "-" else offset)
+    return -offset if prefix["sign"] == "-" else offset
+
+
+def _zone_of_places(places: str, offset: timedelta) -> ZoneInfo | None:
+    """The first place of a display name that is a tz database zone at ``offset``.
+
+    "(UTC+01:00) Amsterdam, Berlin" from a Windows version this module does
+    not list is still Europe/Amsterdam; a place whose zone has another
+    standard offset ("Istanbul" in an old "(UTC+02:00) Athens, Bucharest,
+    Istanbul") is passed over.
+    """
+    for place in re.split(r"[,;/]| - ", places):
+        key = _zones_by_place().get("_".join(place.split()).casefold())
+        zone = safe_zone(key) if key else None
+        if zone is not None and offset in {_standard_offset(zone, day) for day in _PROBES}:
+            return zone
+    return None
+
+
+def _standard_offset(zone: ZoneInfo, day: datetime) -> timedelta | None:
+    local = day.astimezone(zone)
+    offset, dst = local.utcoffset(), local.dst()
+    return None if offset is None or dst is None else offset - dst
+
+
+@functools.cache
+def _zones_by_place() -> dict[str, str]:
+    """IANA keys by their last part, folded: "buenos_aires" → America/Argentina/Buenos_Aires."""
+    places: dict[str, str] = {}
+    for key in sorted(zoneinfo.available_timezones()):
+        if key.split("/", 1)[0] in _REGIONS:
+            places.setdefault(key.rsplit("/", 1)[-1].casefold(), key)
+    return places

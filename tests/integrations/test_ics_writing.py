@@ -656,15 +656,16 @@ def test_a_held_lock_makes_the_write_wait_then_fail(tmp_path: Path) -> None:
 
 @pytest.fixture
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every text icalendar is asked to parse."""
+    """Every text icalendar is asked to parse, as a whole calendar or one component."""
     texts: list[str] = []
-    real = icalendar.Calendar.from_ical
+    for cls in (icalendar.Calendar, icalendar.Component):
+        real = cls.from_ical
 
-    def from_ical(text: str | bytes, multiple: bool = False) -> Any:
-        texts.append(text.decode() if isinstance(text, bytes) else text)
-        return real(text, multiple=multiple)  # type: ignore[call-overload]
+        def from_ical(text: str | bytes, multiple: bool = False, real: Any = real) -> Any:
+            texts.append(text.decode() if isinstance(text, bytes) else text)
+            return real(text, multiple=multiple)
 
-    monkeypatch.setattr(icalendar.Calendar, "from_ical", from_ical)
+        monkeypatch.setattr(cls, "from_ical", from_ical)
     return texts
 
 
