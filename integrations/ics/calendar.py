@@ -280,5 +280,3 @@ def _digest(data: bytes) -> bytes:
 
 def _parts_of(data: bytes, split: Split) -> _Parts:
     return _Parts(_digest(data), _digest(split.user), split.own)
-
-
