@@ -221,7 +221,34 @@ class Engine:
         with self.store.transaction():
             self._record_drafts(draft_results, now, report)
             self._record_calendar(calendar_results, now, report)
+        # A complete answer to a checkpoint it knew: the backend always lists in full
+        # (an .ics file), so listing again is cheap now and saves a full read later.
+        complete_only = changes.complete and stored is not None
+        if complete_only and any(result.ok for _, result in calendar_results):
+            self._catch_up(changes)
         return report
+
+    def _catch_up(self, planned_from: EventChanges) -> None:
+        """Take the calendar as it is after this cycle's own writes as the one last seen.
+
+        Otherwise the next cycle would find the calendar changed (by the service
+        itself) and read all of it again. Only when nothing but the service's own
+        events differs from what was planned from: a change the user made meanwhile
+        must reach the next plan.
+        """
+        try:
+            after = self.calendar.changes(None)
+        except BackendError:
+            return
+        if not after.complete or after.skipped != planned_from.skipped:
+            return
+        if [e for e in after.events if e.own is None] != [
+            e for e in planned_from.events if e.own is None
+        ]:
+            return
+        with self.store.transaction():
+            self.store.events.replace(after.events, window_start=after.window_start)
+            self.store.set_checkpoint("calendar", after.checkpoint)
 
     def _release(self, changes: EventChanges, report: CycleReport) -> None:
         """What was fine this time leaves the quarantine.

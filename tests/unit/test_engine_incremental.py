@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pytest
 
@@ -237,7 +238,40 @@ def test_an_unchanged_complete_listing_does_not_rewrite_the_cache() -> None:
     assert len(writes) == 1
     s.calendar.add_event(INTERVIEW)
     s.cycle("2026-12-01 12:00")
-    assert len(writes) == 2
+    # The listing with the interview, then the listing with the call the cycle wrote
+    # (taken at once, so the next cycle finds the calendar unchanged).
+    assert len(writes) == 3
+    s.cycle("2026-12-01 12:05")
+    assert len(writes) == 3
+
+
+def test_after_its_own_writes_a_complete_calendar_is_not_read_as_changed() -> None:
+    s = make_setup(incremental=False)
+    s.calendar.add_event(LUNCH)
+    s.cycle("2026-12-01 09:00")
+    s.calendar.add_event(INTERVIEW)
+    wrote = s.cycle("2026-12-01 12:00")
+    assert wrote.calls_created == 1
+    assert s.engine.cycle(at("2026-12-01 12:05")).idle
+
+
+def test_a_change_by_the_user_during_the_writes_is_planned_by_the_next_cycle() -> None:
+    s = make_setup(incremental=False)
+    s.calendar.add_event(LUNCH)
+    s.cycle("2026-12-01 09:00")
+    s.calendar.add_event(INTERVIEW)
+    real_write = s.calendar.write_own
+
+    def write_while_the_user_edits(writes: Any) -> Any:
+        results = real_write(writes)
+        s.calendar.add_event(replace(LUNCH, title="Lunch with Kim"))
+        return results
+
+    s.calendar.write_own = write_while_the_user_edits  # type: ignore[method-assign]
+    s.cycle("2026-12-01 12:00")
+    after = s.engine.cycle(at("2026-12-01 12:05"))
+    assert not after.idle
+    assert "Lunch with Kim" in {e.title for e in s.store.events.events()}
 
 
 def test_an_empty_complete_listing_keeps_the_cache_and_the_checkpoint() -> None:
