@@ -221,10 +221,7 @@ class Engine:
         with self.store.transaction():
             self._record_drafts(draft_results, now, report)
             self._record_calendar(calendar_results, now, report)
-        # A complete answer to a checkpoint it knew: the backend always lists in full
-        # (an .ics file), so listing again is cheap now and saves a full read later.
-        complete_only = changes.complete and stored is not None
-        if complete_only and any(result.ok for _, result in calendar_results):
+        if listing.advance and any(result.ok for _, result in calendar_results):
             self._catch_up(changes)
         return report
 
@@ -232,22 +229,34 @@ class Engine:
         """Take the calendar as it is after this cycle's own writes as the one last seen.
 
         Otherwise the next cycle would find the calendar changed (by the service
-        itself) and read all of it again. Only when nothing but the service's own
-        events differs from what was planned from: a change the user made meanwhile
-        must reach the next plan.
+        itself) and, for a calendar that only lists in full (an .ics file), read all
+        of it again. Asked right after the writes, the backend answers from what it
+        has at hand (a file it just wrote; a sync token it just got). Taken only when
+        nothing but the service's own events differs from what was planned from: a
+        change the user made meanwhile must reach the next plan.
         """
         try:
-            after = self.calendar.changes(None)
+            after = self.calendar.changes(planned_from.checkpoint)
         except BackendError:
             return
-        if not after.complete or after.skipped != planned_from.skipped:
+        if after.skipped:
             return
-        if [e for e in after.events if e.own is None] != [
-            e for e in planned_from.events if e.own is None
-        ]:
+        if after.complete:
+            mine_only = [e for e in after.events if e.own is None] == [
+                e for e in planned_from.events if e.own is None
+            ]
+        else:
+            cached = {e.id: e for e in self.store.events.events()}
+            mine_only = all(e.own is not None for e in after.events) and all(
+                (gone := cached.get(i)) is not None and gone.own is not None for i in after.removed
+            )
+        if not mine_only:
             return
         with self.store.transaction():
-            self.store.events.replace(after.events, window_start=after.window_start)
+            if after.complete:
+                self.store.events.replace(after.events, window_start=after.window_start)
+            else:
+                self.store.events.apply(after.events, after.removed)
             self.store.set_checkpoint("calendar", after.checkpoint)
 
     def _release(self, changes: EventChanges, report: CycleReport) -> None:
