@@ -139,7 +139,8 @@ ROLE_ORDER = {Role.DECISION_MAKER: 0, Role.INTERVIEWER: 1, Role.HR: 2}
 def person_to_call(interviews: Sequence[Interview]) -> Person | None:
     """The decision maker if possible, then a non-HR interviewer, HR last.
 
-    Within a role: an interviewer whose title says they lead (a manager, a lead)
+    Within a role: the hiring manager before other decision makers, an interviewer
+    whose title says they lead (a manager, a lead)
     before one whose does not, a recruiter before a coordinator who only
     scheduled the interview; then someone with a phone number before someone
     without; then the latest round before earlier ones.
@@ -164,6 +165,8 @@ def person_to_call(interviews: Sequence[Interview]) -> Person | None:
 
 
 def _within_role(person: Person) -> int:
+    if person.role is Role.DECISION_MAKER:
+        return 0 if _HIRING_MANAGER.search(person.title) else 1
     if person.role is Role.HR:
         return 1 if is_coordinator(person.title) else 0
     if person.role is Role.INTERVIEWER:
@@ -171,4 +174,5 @@ def _within_role(person: Person) -> int:
     return 0
 
 
+_HIRING_MANAGER = re.compile(r"\bhiring\s+manager\b", re.IGNORECASE)
 _LEADS = re.compile(r"\b(?:manager|lead|head|principal|supervisor)\b", re.IGNORECASE)

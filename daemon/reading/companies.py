@@ -66,7 +66,7 @@ _JOB_TRIM = _word_set(
     discussion session intro introductory initial follow-up followup loop debrief 1st 2nd
     3rd 4th 5th first second third fourth final next zoom teams meet webex onsite on-site
     in-person remote with for at and & interview interviews interviewing stage part day
-    1 2 3 4 5 i ii role position opening opportunity"""
+    role position opening opportunity"""
 )
 #: Meeting tools named in two words; cut before the filler words are trimmed,
 #: so "Microsoft Teams interview" never leaves "Microsoft".
@@ -213,11 +213,13 @@ _CAPITALISED_RUN = re.compile(
 
 
 def domain_display_name(domain: str, texts: Sequence[str]) -> str:
-    """How the invitation spells ``domain``'s name: "Acme Robotics" for ``acmerobotics.com``.
+    """How the invitation spells ``domain``'s name: "Acme Robotics" for ``acmerobotics.com``,
+    "Stark Industries" for ``stark.example`` when the text says "Stark Industries".
 
-    The first run of capitalised words (in the title, then the text) whose name,
-    compared as an application key, is the domain's name; a legal form after it
-    ("Acme, Inc.") is kept. Else the domain's name in words.
+    The first run of capitalised words (in the title, then the text) whose start,
+    compared as an application key, is the domain's name; up to two capitalised
+    words after it that are no meeting, role or job words ("Industries", not
+    "Recruiting" or "Interview") belong to the name. Else the domain's name in words.
     """
     plain = company_from_domain(domain)
     wanted = _compact(plain)
@@ -230,9 +232,43 @@ def domain_display_name(domain: str, texts: Sequence[str]) -> str:
                 for end in range(len(words), start, -1):
                     phrase = " ".join(words[start:end]).strip(".,'’&-")
                     if phrase and _compact(phrase) == wanted and _compact(words[start]):
-                        return clean_line(phrase, MAX_FIELD_CHARS)
+                        return clean_line(_extended(phrase, words[end:]), MAX_FIELD_CHARS)
     return plain
 
+
+def _extended(name: str, following: Sequence[str]) -> str:
+    """``name`` and the words after it that are still part of it ("Stark" "Industries")."""
+    words = [name]
+    for word in following[:2]:
+        bare = word.strip(".,'’!?:;")
+        if (
+            not bare[:1].isupper()
+            or bare != word.rstrip(".,!?:;")
+            or bare.casefold() in _NOT_NAME_PARTS
+            or bare.casefold() in JOB_NOUNS
+        ):
+            break
+        words.append(bare)
+        if bare != word:
+            break  # "Stark Industries!" ends the name
+    return " ".join(words)
+
+
+#: Capitalised words after a company's name that are not part of it.
+_NOT_NAME_PARTS = (
+    _FILLER
+    | _JOB_TRIM
+    | _word_set(
+        """interview interviews onsite on-site panel screen screening recruiting recruitment
+        talent team teams people careers hr candidate candidates calendar scheduling schedule
+        interviews hiring jobs workday greenhouse lever ashby goodtime modernloop calendly zoom
+        webex meet google microsoft outlook superday is has will and or of the a an to in on
+        monday tuesday wednesday thursday friday saturday sunday january february march april
+        may june july august september october november december senior junior staff
+        principal lead head director vp chief manager engineering product design data sales
+        marketing operations finance legal security support i ii iii iv"""
+    )
+)
 
 #: How an employer's text names itself: "your interest in Acme", "the team at Acme".
 _COMPANY_PHRASE = re.compile(

@@ -78,10 +78,12 @@ from daemon.reading.notes import (
     person_key_matches,
 )
 from daemon.reading.people import (
+    TITLE_WORDS,
     Identity,
     Signature,
     is_coordinator,
     looks_like_name,
+    looks_like_title,
     person_name,
     role_from_title,
     signatures,
@@ -280,8 +282,15 @@ def _people(
     signed = signatures(notes.content.splitlines())
     organizer = _organizer(event, user, people, signed, not_people)
     if organizer is not None:
-        people.append(organizer)
-    people = _titled(people, signed)
+        named = next(
+            (i for i, p in enumerate(people) if not p.email and _same_name(p.name, organizer.name)),
+            None,
+        )
+        if named is None:
+            people.append(organizer)
+        else:  # "Interviewer: Samir Patel" and the organizer Samir Patel are one person
+            people[named] = merge_people(replace(people[named], email=organizer.email), organizer)
+    people = _organizer_first(_titled(people, signed, notes.content), event.organizer)
     discussed = list(notes.discussed)
     warnings: list[str] = []
     for mention in notes.addresses:
@@ -322,8 +331,8 @@ def _organizer(
         name = signature.name
     if not name:
         return None
-    if any(name_key(person.name) == name_key(name) for person in people):
-        return None  # named in the text already, under another address or none
+    if any(person.email and name_key(person.name) == name_key(name) for person in people):
+        return None  # named already, under another address
     title = signature.title if signature else ""
     role = role_from_title(title) or Role.INTERVIEWER
     # A coordinator who scheduled a panel of others did not sit in it.
@@ -343,8 +352,9 @@ def _signs_for(signed_name: str, address: str, spelled: str) -> bool:
     return local in {first, last, first + last, first[0] + last, first + last[0], last + first[0]}
 
 
-def _titled(people: list[Person], signed: Sequence[Signature]) -> list[Person]:
-    """Titles from signatures, and the roles titles state (a label's role is kept)."""
+def _titled(people: list[Person], signed: Sequence[Signature], content: str) -> list[Person]:
+    """Titles from signatures and from the text ("with Carl Stone, Hiring Manager at Globex"),
+    and the roles titles state (a label's role is kept)."""
     result = []
     for person in people:
         signature = next(
@@ -352,10 +362,35 @@ def _titled(people: list[Person], signed: Sequence[Signature]) -> list[Person]:
         )
         if signature is not None and not person.title:
             person = replace(person, title=signature.title)
+        if not person.title and person.name:
+            person = replace(person, title=_title_in_text(person.name, content))
         if person.role is Role.INTERVIEWER:
             person = replace(person, role=role_from_title(person.title) or person.role)
         result.append(person)
     return result
+
+
+_TITLE_AFTER_NAME = r"\s*(?:,|\(|\s[-–—]\s|\n)\s*(?P<title>[^\n.;:()]{2,80})(?=[\n.;()]|$)"
+_TITLE_END = re.compile(r"\s+(?:at|@|from|with|on|for|in)\s+.*$|\s*[,|].*$", re.IGNORECASE)
+
+
+def _title_in_text(name: str, content: str) -> str:
+    """The title written right after ``name`` in the text, if it reads as a job title."""
+    if len(name.split()) < 2:
+        return ""
+    pattern = re.compile(re.escape(name) + _TITLE_AFTER_NAME)
+    for match in pattern.finditer(content[:20000]):
+        title = _TITLE_END.sub("", match["title"]).strip(" ,-–—")
+        words = {word.casefold().strip(",") for word in title.split()}
+        if title and looks_like_title(title) and words & TITLE_WORDS:
+            return clean_line(title, MAX_FIELD_CHARS)
+    return ""
+
+
+def _organizer_first(people: list[Person], organizer: str) -> list[Person]:
+    """The organizer before the others: who set the interview up breaks a tie for the call."""
+    first = [p for p in people if organizer and same_email(p.email, organizer)]
+    return first + [p for p in people if p not in first]
 
 
 def _unknown(mention: Mention, what: str, outcome: str) -> str:

@@ -602,7 +602,9 @@ def _lead(value: str) -> str:
 
 
 def _has_name(value: str) -> bool:
-    return any(looks_like_name(person_name(_lead(piece))) for piece in value.split(",")[:1])
+    # As written: "or" before a second address is no name, though person_name would
+    # capitalise it.
+    return any(looks_like_name(_lead(piece)) for piece in value.split(",")[:1])
 
 
 def _name_groups(value: str) -> list[str]:
@@ -638,7 +640,7 @@ def _piece_is_name(piece: str) -> bool:
     lead = _lead(piece)
     if not lead or _PRONOUNS.match(lead):
         return False
-    return looks_like_name(person_name(lead))
+    return looks_like_name(lead) and looks_like_name(person_name(lead))
 
 
 def _take_phone(text: str, region: str) -> tuple[str, str]:

@@ -181,7 +181,10 @@ FIXED_REASONS = {
 
 
 _DOMAIN = r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?"
-_TOOLS = "Greenhouse|Lever|Ashby|Workday|SmartRecruiters|HireVue|GoodTime|ModernLoop|Calendly|Gem|iCIMS|Jobvite"
+_TOOLS = (
+    "Greenhouse|Lever|Ashby|Workday|SmartRecruiters|HireVue|GoodTime|ModernLoop|Calendly|Gem"
+    "|iCIMS|Jobvite"
+)
 
 
 def _clause_forms(patterns: list[str]) -> list[re.Pattern[str]]:
