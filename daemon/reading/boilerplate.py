@@ -151,6 +151,7 @@ def set_aside(text: str) -> Boilerplate:
                 event_name = named["name"].strip()
             drop = (
                 tool is not None
+                or bool(_RULER.match(line))
                 or in_legal
                 or named is not None
                 or bool(_TOOL_LINE.match(stripped))

@@ -142,10 +142,9 @@ def company_from_title(
     ``exclude`` holds names (casefolded) that are people, not employers;
     ``domains`` the attendees' work domains: a candidate that names one of
     them wins ("Onsite - Senior Engineer - Acme" with ``acme.com``). Else the
-    first candidate that is not a meeting tool, a person, a time or a job; a
-    candidate that looks like a job title only if nothing else is.
+    first candidate that is not a meeting tool, a person, a time or a job.
     Parenthesised text is the employer only if nothing else is: it usually
-    holds the job.
+    holds the job. A candidate that reads as a job is never the employer.
     """
     text = _MEETING_TOOL.sub(" ", _TAGS.sub(" ", strip_codes(title)))
     text = _AGENCY.sub(" ", text)
@@ -160,10 +159,8 @@ def company_from_title(
     for company in found:
         if _compact(company) in wanted:
             return company
-    for company in found:
-        if not _sounds_like_job(company):
-            return company
-    return found[0] if found else ""
+    # A job title is never the company ("Platform Engineer - Phone Interview").
+    return next((company for company in found if not _sounds_like_job(company)), "")
 
 
 def _sounds_like_job(text: str) -> bool:
