@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_NOW ?= 2026-11-25T12:00:00-05:00
 
-.PHONY: demo test lint format bench stress clean
+.PHONY: demo test lint format bench stress fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,16 @@ test: $(STAMP)
 stress: $(STAMP)
 	FOLLOWUP_STRESS_EXAMPLES=1000 $(PY) -m pytest -q tests/unit/test_engine_state_machine.py
 
+## fuzz: atheris over the reading path (.ics bytes to composed drafts) for FUZZ_SECONDS;
+## an input that breaks it lands in tests/fuzz/crashers/: commit it, the suite replays it
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[fuzz]'
+	mkdir -p .fuzz-corpus
+	$(PY) tests/fuzz/fuzz_reading.py -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+		-artifact_prefix=tests/fuzz/crashers/ \
+		.fuzz-corpus tests/fuzz/seeds tests/fixtures/invitations tests/fixtures/ics
+
 ## lint: ruff and mypy (strict on daemon/)
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -53,4 +63,4 @@ bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo-out .fuzz-corpus .pytest_cache .mypy_cache .ruff_cache

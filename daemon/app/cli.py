@@ -28,7 +28,7 @@ from daemon.app import logs
 from daemon.app.config import describe as describe_settings
 from daemon.app.config import find_config, load_settings, starter_config
 from daemon.app.health import service_lines
-from daemon.app.status import application_statuses, draft_summary
+from daemon.app.status import application_statuses, draft_summary, explain_events
 from daemon.app.wiring import build_engine, open_state
 from daemon.domain.errors import BackendError, ConfigError, FollowupError
 from daemon.domain.ports import Port
@@ -253,8 +253,13 @@ def status(obj: Invocation, now_text: str | None, as_json: bool) -> None:
             click.echo("\n".join(service_lines(obj.settings)))
     with _session(obj, now_text) as session:
         settings = session.settings
-        statuses = application_statuses(session.store, session.now)
+        statuses = application_statuses(session.store, session.now, settings)
         quarantined = session.store.quarantine.entries()
+        set_aside = [
+            e
+            for e in explain_events(session.store.events.events(), settings)
+            if not e.detection.interview
+        ]
     if as_json:
         click.echo(json.dumps([s.to_json() for s in statuses], indent=2))
         return
@@ -268,11 +273,15 @@ def status(obj: Invocation, now_text: str | None, as_json: bool) -> None:
         for d in s.drafts:
             late = " (late)" if d.late else ""
             click.echo(f"    {d.kind:<9} {d.name} <{d.to}>: {d.status}{late}")
+        for reason in s.why:
+            click.echo(f"  why: {reason}")
         for warning in s.warnings:
             click.echo(f"  notes: {warning}")
         if s.next_call:
             local = s.next_call.astimezone(zone)
             click.echo(f"  next call: {local:%a %Y-%m-%d %H:%M %Z} with {s.call_with or '?'}")
+    for event in set_aside:
+        click.echo(f"not followed up: {event.line()}")
     for entry in quarantined:
         click.echo(f"skipped: {entry.item}: {entry.reason} (seen {entry.count}x)")
 
@@ -342,7 +351,21 @@ def preview(obj: Invocation, now_text: str | None) -> None:
                 shown += 1
         if not shown:
             click.echo("nothing would be created now")
+        for line in _explanations(engine, settings):
+            click.echo(line)
     _report_problems(report)
+
+
+def _explanations(engine: Engine, settings: Settings) -> list[str]:
+    """Why each event counts as an interview or not, from a fresh listing of the calendar."""
+    try:
+        events = engine.calendar.changes(None).events
+    except BackendError:
+        return []  # the cycle above has reported the calendar's problem already
+    explained = explain_events(events, settings)
+    if not explained:
+        return []
+    return ["=== which events are interviews", *(f"{e.line()}" for e in explained)]
 
 
 @cli.group()

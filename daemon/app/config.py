@@ -61,6 +61,34 @@ class _Section:
     keys: Mapping[str, Check]
 
 
+def _email_list(value: object, ctx: CheckContext) -> tuple[str, ...]:
+    """A list of addresses, each checked like ``profile.email``."""
+    items = checks.line_list(value, ctx)
+    problems: list[tuple[str, str]] = []
+    addresses: list[str] = []
+    for index, item in enumerate(items):
+        try:
+            addresses.append(checks.email(item, ctx))
+        except Invalid as error:
+            problems.append((f"[{index}]", str(error)))
+    if problems:
+        raise Invalid(items=problems)
+    return tuple(addresses)
+
+
+def _address_patterns(value: object, ctx: CheckContext) -> tuple[str, ...]:
+    """Shell-style address patterns (``*@ats.example.com``, ``talent-*@*``)."""
+    items = checks.line_list(value, ctx)
+    problems = [
+        (f"[{index}]", f"expected an address pattern like *@ats.example.com (got {item!r})")
+        for index, item in enumerate(items)
+        if "@" not in item or any(char.isspace() for char in item)
+    ]
+    if problems:
+        raise Invalid(items=problems)
+    return tuple(item.casefold() for item in items)
+
+
 #: Keys outside any section.
 TOP_LEVEL: Mapping[str, Check] = MappingProxyType({"templates_dir": checks.local_path})
 
@@ -75,6 +103,7 @@ SECTIONS: Mapping[str, _Section] = MappingProxyType(
                 "timezone": checks.timezone,
                 "qualifications": checks.line_list,
                 "signature": checks.text,
+                "aliases": _email_list,
             },
         ),
         "state": _Section(StateSettings, {"path": checks.local_path}),
@@ -84,6 +113,7 @@ SECTIONS: Mapping[str, _Section] = MappingProxyType(
                 "patterns": checks.line_list,
                 "grace_minutes": checks.integer(0, 1440),
                 "lookback_days": checks.integer(0),
+                "not_people": _address_patterns,
             },
         ),
         "followup": _Section(
@@ -491,6 +521,8 @@ def describe(settings: Settings) -> list[str]:
     days = ", ".join(WEEKDAYS[day].capitalize() for day in rules.call_days)
     patterns = ", ".join(repr(p) for p in interviews.patterns) or "(none)"
     signer = " ".join(filter(None, [profile.name, f"<{profile.email}>" if profile.email else ""]))
+    if profile.aliases:
+        signer += f" (also {', '.join(profile.aliases)})"
     pairs: list[tuple[str, str]] = [
         ("config file", str(settings.source or "(none)")),
         ("you", signer or "(no name or email set)"),
@@ -506,6 +538,11 @@ def describe(settings: Settings) -> list[str]:
         ("state", str(settings.state.path)),
         ("templates", str(settings.templates_dir or "bundled")),
         ("interviews", f"titles containing {patterns}, or tagged #interview"),
+        *(
+            [("not people", ", ".join(interviews.not_people) + " (and the built-in list)")]
+            if interviews.not_people
+            else []
+        ),
         (
             "notes drafted",
             f"{interviews.grace_minutes} min after an interview ends,"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from daemon.domain.model import OwnKind
+from daemon.domain.model import CalendarEvent, OwnKind
+from daemon.domain.settings import Settings
+from daemon.reading.detection import LOOK_ALIKES, Detection, detect, matching_pattern
+from daemon.reading.text import clean_line
 from daemon.store.records import DraftStatus, OwnStatus
 from daemon.store.state import StateStore
 
@@ -36,6 +40,8 @@ class ApplicationStatus:
     drafts: list[DraftLine] = field(default_factory=list)
     #: What the notes parser could not read ("line 4: hear-back date not understood").
     warnings: list[str] = field(default_factory=list)
+    #: Why each of its interviews counts ("title says 'final round'; organized from ...").
+    why: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +55,7 @@ class ApplicationStatus:
             "calls": [c.isoformat() for c in self.calls],
             "call_with": self.call_with,
             "warnings": self.warnings,
+            "why": self.why,
             "drafts": [
                 {"to": d.to, "name": d.name, "status": d.status, "kind": d.kind, "late": d.late}
                 for d in self.drafts
@@ -56,8 +63,54 @@ class ApplicationStatus:
         }
 
 
-def application_statuses(store: StateStore, now: datetime) -> list[ApplicationStatus]:
+@dataclass(frozen=True)
+class Explained:
+    """One calendar event and why it is, or is not, followed up as an interview."""
+
+    title: str
+    start: datetime
+    uid: str
+    detection: Detection
+
+    def line(self) -> str:
+        return f"{self.title or '(no title)'}: {self.detection.explain()}"
+
+
+def explain_events(events: Iterable[CalendarEvent], settings: Settings) -> list[Explained]:
+    """The interviews, and the events that look like one but are not followed up.
+
+    An event is shown when it counts, or when its title would have counted but
+    something else decided (a look-alike word, the user's own employer, a decline,
+    ``#nofollowup``): every lunch on the calendar is not worth a line.
+    """
+    rules = settings.interviews
+    shown: list[Explained] = []
+    for event in events:
+        if event.own is not None:
+            continue
+        found = detect(event, settings.profile, rules.patterns, not_people=rules.not_people)
+        near = matching_pattern(event.title, rules.patterns) or matching_pattern(
+            event.title, LOOK_ALIKES
+        )
+        if found.interview or near:
+            title = clean_line(event.title, 120)
+            shown.append(Explained(title, event.start, event.uid, found))
+    return sorted(shown, key=lambda e: (e.start, e.uid))
+
+
+def application_statuses(
+    store: StateStore, now: datetime, settings: Settings | None = None
+) -> list[ApplicationStatus]:
+    """Every application; with ``settings``, why each interview counts (from the events
+    as last read)."""
     snapshot = store.snapshot()
+    why: dict[str, str] = {}
+    if settings is not None:
+        why = {
+            e.uid: e.detection.explain()
+            for e in explain_events(store.events.events(), settings)
+            if e.detection.interview
+        }
     companies = store.companies()
     result = []
     for application in sorted(companies, key=lambda a: companies[a].casefold()):
@@ -104,6 +157,7 @@ def application_statuses(store: StateStore, now: datetime) -> list[ApplicationSt
                 call_with=upcoming[0].person_name if upcoming else "",
                 drafts=drafts,
                 warnings=[f"{i.title}: {w}" for i in interviews for w in i.warnings],
+                why=[f"{i.title}: {why[i.uid]}" for i in interviews if i.uid in why],
             )
         )
     return result

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from daemon.domain.weekdays import SHORT
 
+#: Title patterns of interviews: the words recruiting tools and employers put in
+#: invitations' titles (tests/fixtures/invitations/README.md).
 DEFAULT_PATTERNS: tuple[str, ...] = (
     "interview",
     "phone screen",
@@ -22,6 +24,22 @@ DEFAULT_PATTERNS: tuple[str, ...] = (
     "on-site",
     "panel",
     "final round",
+    "technical screen",
+    "recruiter screen",
+    "hiring manager screen",
+    "screening call",
+    "phone screening",
+    "video screen",
+    "hiring manager conversation",
+    "hiring manager call",
+    "hiring manager chat",
+    "take-home review",
+    "take home review",
+    "coding challenge review",
+    "superday",
+    "recruiter call",
+    "intro call with recruiter",
+    "culture fit",
 )
 
 #: Weekday names as written in the config, in ``date.weekday()`` order.
@@ -36,6 +54,9 @@ class Profile:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     qualifications: tuple[str, ...] = ()
     signature: str = ""
+    #: The user's other addresses (a personal one, the current work one): never a person,
+    #: and an event organized at one's work domain is not the user's interview.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +84,9 @@ class InterviewSettings:
     #: and no calls: installing the service must not flood the mailbox with
     #: notes for last year's interviews.
     lookback_days: int = 14
+    #: Addresses that are never people, beside the maintained list
+    #: (``daemon.reading.mailboxes``): shell-style patterns like ``*@ats.example.com``.
+    not_people: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ the next at least 7 wall-clock days after the previous call's actual time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -16,6 +17,7 @@ from daemon.domain.settings import Settings
 from daemon.planning.actions import Action, PutOwnEvent, RemoveOwnEvent
 from daemon.planning.context import ApplicationContext
 from daemon.planning.slots import first_slot, wall_clock
+from daemon.reading.people import is_coordinator
 from daemon.store.records import OwnRecord, OwnStatus
 
 #: Follow-up calls are at least this far apart (on the local wall clock).
@@ -137,15 +139,40 @@ ROLE_ORDER = {Role.DECISION_MAKER: 0, Role.INTERVIEWER: 1, Role.HR: 2}
 def person_to_call(interviews: Sequence[Interview]) -> Person | None:
     """The decision maker if possible, then a non-HR interviewer, HR last.
 
-    Within a role, someone with a phone number beats someone without, and the
-    latest round beats earlier ones.
+    Within a role: the hiring manager before other decision makers, an interviewer
+    whose title says they lead (a manager, a lead)
+    before one whose does not, a recruiter before a coordinator who only
+    scheduled the interview; then someone with a phone number before someone
+    without; then the latest round before earlier ones.
     """
-    candidates: list[tuple[int, int, int, Person]] = []
+    candidates: list[tuple[int, int, int, int, Person]] = []
     for age, interview in enumerate(reversed(interviews)):
         for person in interview.people:
             if not person.met and person.role is not Role.DECISION_MAKER:
                 continue
-            candidates.append((ROLE_ORDER[person.role], 0 if person.phone else 1, age, person))
+            candidates.append(
+                (
+                    ROLE_ORDER[person.role],
+                    _within_role(person),
+                    0 if person.phone else 1,
+                    age,
+                    person,
+                )
+            )
     if not candidates:
         return None
-    return min(candidates, key=lambda c: c[:3])[3]
+    return min(candidates, key=lambda c: c[:4])[4]
+
+
+def _within_role(person: Person) -> int:
+    if person.role is Role.DECISION_MAKER:
+        return 0 if _HIRING_MANAGER.search(person.title) else 1
+    if person.role is Role.HR:
+        return 1 if is_coordinator(person.title) else 0
+    if person.role is Role.INTERVIEWER:
+        return 0 if _LEADS.search(person.title) else 1
+    return 0
+
+
+_HIRING_MANAGER = re.compile(r"\bhiring\s+manager\b", re.IGNORECASE)
+_LEADS = re.compile(r"\b(?:manager|lead|head|principal|supervisor)\b", re.IGNORECASE)

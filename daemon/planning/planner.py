@@ -200,10 +200,13 @@ def _interpret_all(
                 current[event.uid] = before[1]
             continue
         try:
-            if not is_interview(event, settings.profile.email, settings.interviews.patterns):
+            rules = settings.interviews
+            if not is_interview(
+                event, settings.profile, rules.patterns, not_people=rules.not_people
+            ):
                 continue
             current[event.uid] = interpret(
-                event, settings.profile, patterns=settings.interviews.patterns
+                event, settings.profile, patterns=rules.patterns, not_people=rules.not_people
             )
         except Exception as error:  # noqa: BLE001 - one bad event never stops the rest
             failed.append(event.id)

@@ -5,8 +5,20 @@ Interview, with what it could not understand in ``warnings``.
 
 Choices where DESIGN.md is silent:
 
-- The organizer is a person only if also listed as an attendee (Google lists
-  them; a bare ORGANIZER is often a scheduling tool or a shared calendar).
+- Before anything is read, the tools' text is set aside (``daemon.reading.boilerplate``):
+  nothing from a Zoom, Teams, Meet or Webex block or a tool's footer reaches a note,
+  and none of their numbers becomes a person's phone.
+- Who is the user: ``[profile] email`` and ``aliases``, the attendee the backend
+  marks (Google's ``self``), and an attendee carrying the user's full name. The
+  user is never a person of the interview.
+- Never people: rooms and resources, scheduling tools' addresses, no-reply senders
+  and role mailboxes (``daemon.reading.mailboxes``). A named person whose address is
+  such a mailbox stays a person, without the address: no draft goes to a mailbox.
+- The organizer is a person met when they are a named person at the employer
+  (a work domain, not free mail or a tool), even when the invitation does not list
+  them as an attendee (Exchange and Outlook never do). Named: by the backend, by
+  their address (``lena.ford@``) or by a signature in the text. A recruiting
+  coordinator who organized a panel of others is HR and not met: they scheduled it.
 - A person named under a met-label (``Met:``, ``Interviewer:``, ``Recruiter:``,
   ``HR:``) is met even if they declined the invitation: the user's notes,
   written after the interview, outrank an RSVP. A ``Decision maker:`` is met
@@ -16,30 +28,47 @@ Choices where DESIGN.md is silent:
   name (or first and last name) of exactly one attendee, else when it is the
   name an attendee's address spells (``dana.smith@``). The attendee's address
   wins; a first name in the notes gives way to the attendee's full name.
-- An attendee without a name (or with the address as the name) is named from
-  the address when it reads ``first.last`` (also ``_`` or ``-``), letters only
-  and not a role mailbox (``hr``, ``jobs``, ``no-reply``): ``Dana Smith``.
-- People come in notes order, then the attendees the notes do not name.
-- With no company anywhere, the title stands for it; an application key that
-  comes out empty is replaced by one derived from the event uid, so unrelated
-  untitled events never share an application.
+- Names read as a person says them ("Patel, Samir" is Samir Patel; "Dr.", "PhD",
+  pronouns and "(via Greenhouse)" dropped). An attendee without a name (or with
+  the address as the name) is named from the address when it reads ``first.last``.
+- A title in a signature ("Best,\nLena Ford\nRecruiting Coordinator") is that
+  person's title, and a title says the role: recruiters and coordinators are HR,
+  hiring managers and executives decide.
+- People come in notes order, then the attendees the notes do not name, then the organizer.
+- The employer and the job: see ``daemon.reading.companies``. With no company
+  anywhere, the title stands for it; an application key that comes out empty is
+  replaced by one derived from the event uid, so unrelated untitled events never
+  share an application.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import phonenumbers
 
-from daemon.domain.model import Attendee, CalendarEvent, Decision, Interview, PartStat, Person
+from daemon.domain.model import Attendee, CalendarEvent, Decision, Interview, PartStat, Person, Role
 from daemon.domain.settings import DEFAULT_PATTERNS, Profile
-from daemon.reading.detection import pattern_regex
+from daemon.reading.companies import (
+    agencies,
+    application_key,
+    clean_job,
+    company_from_domain,
+    company_from_domains,
+    company_from_text,
+    company_from_title,
+    domain_display_name,
+    employer_domain,
+    generic,
+    job_from_text,
+    job_from_title,
+    work_domains,
+)
+from daemon.reading.mailboxes import is_mailbox
 from daemon.reading.notes import (
     MAX_FIELD_CHARS,
     Mention,
@@ -47,6 +76,17 @@ from daemon.reading.notes import (
     merge_people,
     parse_notes,
     person_key_matches,
+)
+from daemon.reading.people import (
+    TITLE_WORDS,
+    Identity,
+    Signature,
+    is_coordinator,
+    looks_like_name,
+    looks_like_title,
+    person_name,
+    role_from_title,
+    signatures,
 )
 from daemon.reading.text import (
     DECIDED_TAG,
@@ -57,41 +97,79 @@ from daemon.reading.text import (
     valid_email,
 )
 
+__all__ = [
+    "MAX_WARNINGS",
+    "application_key",
+    "attendee_people",
+    "company_from_domain",
+    "company_from_domains",
+    "company_from_title",
+    "find_person",
+    "interpret",
+    "job_from_title",
+    "local_date",
+    "name_from_address",
+    "phone_region",
+    "work_domains",
+]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _DEFAULT_REGION = "US"
-
-
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
+_TAGS = re.compile(r"(?<![\w#])#\w+")
 
 
 def interpret(
-    event: CalendarEvent, profile: Profile, *, patterns: Sequence[str] = DEFAULT_PATTERNS
+    event: CalendarEvent,
+    profile: Profile,
+    *,
+    patterns: Sequence[str] = DEFAULT_PATTERNS,
+    not_people: Sequence[str] = (),
 ) -> Interview:
-    """Read ``event`` as an interview; ``patterns`` are cut from the title to find the employer."""
+    """Read ``event`` as an interview; ``patterns`` are cut from the title to find the
+    employer and the job, ``not_people`` are the config's extra mailbox patterns."""
+    user = Identity.of(profile)
     notes = parse_notes(
         event.description,
         interview_date=local_date(event.start, profile),
         region=phone_region(profile),
     )
-    people, discussed, warnings = _people(event, profile, notes)
+    content = notes.content
+    people, discussed, warnings = _people(event, user, notes, not_people)
     title = clean_line(event.title, MAX_FIELD_CHARS)
     names = {person.name.casefold() for person in people if person.name}
     names |= {person.first_name.casefold() for person in people if person.first_name}
     if profile.name.strip():
         names.add(clean_line(profile.name).casefold())
-    company = (
-        notes.company
-        or company_from_title(
-            title,
-            patterns,
-            exclude=names,
-            domains=work_domains([person.email for person in people], profile.email),
+        names.add(person_name(profile.name).casefold())
+    addresses = [
+        *(a.email for a in event.attendees if not user.is_user(a) and not a.resource),
+        *([event.organizer] if event.organizer and not user.owns(event.organizer) else []),
+        *(person.email for person in people),
+    ]
+    domain = employer_domain(addresses, user.emails, not_employers=agencies(event.title, content))
+    company = notes.company
+    if not company and domain:
+        company = domain_display_name(domain, [title, content])
+    if not company:
+        company = (
+            company_from_title(title, patterns, exclude=names, domains=[])
+            or company_from_text(content, exclude=names)
+            or _workday_tenant(addresses)
         )
-        or company_from_domains([person.email for person in people], profile.email)
-    )
     if not company:
         company = clean_line(_TAGS.sub(" ", title), MAX_FIELD_CHARS)
         warnings.append("no company found in the notes, title or attendees; the title stands in")
+    exclude = names | {company.casefold(), application_key(company)}
+    job = clean_job(notes.job) if notes.job else ""
+    job = (
+        job
+        or job_from_title(title, patterns, exclude=exclude)
+        or job_from_text(content, exclude=exclude)
+    )
     decided = notes.decided
     if decided is None and DECIDED_TAG.search(event.title):
         decided = Decision(outcome="other")
@@ -102,7 +180,7 @@ def interpret(
         end=event.end,
         company=company,
         application=application_key(company) or _uid_key(event.uid),
-        job=notes.job or job_from_title(title, patterns, exclude=names | {company.casefold()}),
+        job=job,
         people=tuple(people),
         hear_back=notes.hear_back,
         discussed=discussed,
@@ -112,6 +190,19 @@ def interpret(
         decided=decided,
         warnings=_capped([*notes.warnings, *warnings]),
     )
+
+
+def _workday_tenant(addresses: Sequence[str]) -> str:
+    """Workday sends from ``<tenant>@myworkday.com``: the tenant is the employer's name."""
+    for address in addresses:
+        local, _, domain = address.casefold().partition("@")
+        if (
+            domain == "myworkday.com"
+            and re.fullmatch(r"[a-z]{3,30}", local)
+            and local not in {"noreply", "workday", "notifications", "donotreply"}
+        ):
+            return local.capitalize()
+    return ""
 
 
 #: A hostile or pasted description can yield thousands of warnings; a
@@ -157,15 +248,19 @@ _ROOM_NAME = re.compile(r"^(?:conference |meeting )?room\b", re.IGNORECASE)
 
 
 def _people(
-    event: CalendarEvent, profile: Profile, notes: Notes
+    event: CalendarEvent, user: Identity, notes: Notes, not_people: Sequence[str] = ()
 ) -> tuple[list[Person], tuple[str, ...], list[str]]:
     """Merged people, the topics for no one in particular, and warnings."""
-    attendees = attendee_people(event.attendees, profile.email)
+    attendees = attendee_people(event.attendees, user, not_people)
     people: list[Person] = []
     placed: dict[int, int] = {}  # attendee index -> index in people
     for noted in notes.people:
-        if same_email(noted.email, profile.email):
+        if user.owns(noted.email) or user.named(noted.name):
             continue  # the user, named in their own notes
+        if noted.email and is_mailbox(noted.email, noted.name, not_people):
+            if not looks_like_name(noted.name):
+                continue  # "Recruiter: recruiting@acme.com": a mailbox, no one
+            noted = replace(noted, email="")  # a person, but no note to a shared mailbox
         index = _matching_attendee(noted, attendees)
         if index is None:
             people.append(noted)
@@ -184,6 +279,18 @@ def _people(
             merged = merge_people(replace(noted, email=attendee.email or noted.email), attendee)
             people.append(replace(merged, role=noted.role))
     people.extend(person for index, person in enumerate(attendees) if index not in placed)
+    signed = signatures(notes.content.splitlines())
+    organizer = _organizer(event, user, people, signed, not_people)
+    if organizer is not None:
+        named = next(
+            (i for i, p in enumerate(people) if not p.email and _same_name(p.name, organizer.name)),
+            None,
+        )
+        if named is None:
+            people.append(organizer)
+        else:  # "Interviewer: Samir Patel" and the organizer Samir Patel are one person
+            people[named] = merge_people(replace(people[named], email=organizer.email), organizer)
+    people = _organizer_first(_titled(people, signed, notes.content), event.organizer)
     discussed = list(notes.discussed)
     warnings: list[str] = []
     for mention in notes.addresses:
@@ -202,21 +309,112 @@ def _people(
     return people, tuple(discussed), warnings
 
 
+def _organizer(
+    event: CalendarEvent,
+    user: Identity,
+    people: Sequence[Person],
+    signed: Sequence[Signature],
+    not_people: Sequence[str],
+) -> Person | None:
+    """The organizer as a person met, when a named person at the employer not yet listed."""
+    address = valid_email(event.organizer)
+    domain = email_domain(address)
+    if not address or user.owns(address) or not domain or generic(domain):
+        return None
+    if any(same_email(person.email, address) for person in people):
+        return None
+    if is_mailbox(address, "", not_people):
+        return None
+    name = name_from_address(address)
+    signature = next((s for s in signed if _signs_for(s.name, address, name)), None)
+    if signature is not None:
+        name = signature.name
+    if not name:
+        return None
+    if any(person.email and name_key(person.name) == name_key(name) for person in people):
+        return None  # named already, under another address
+    title = signature.title if signature else ""
+    role = role_from_title(title) or Role.INTERVIEWER
+    # A coordinator who scheduled a panel of others did not sit in it.
+    met = not (is_coordinator(title) and any(p.met for p in people))
+    return Person(name=name, email=address, title=title, role=role, met=met)
+
+
+def _signs_for(signed_name: str, address: str, spelled: str) -> bool:
+    """Does a signature's name belong to ``address`` ("Lena Ford" and ``lford@``, ``lena@``)?"""
+    words = name_key(signed_name).split()
+    if len(words) < 2:
+        return False
+    if spelled:
+        return name_key(spelled) == " ".join(words)
+    local = re.sub(r"[^a-z]", "", address.partition("@")[0].casefold())
+    first, last = words[0], words[-1]
+    return local in {first, last, first + last, first[0] + last, first + last[0], last + first[0]}
+
+
+def _titled(people: list[Person], signed: Sequence[Signature], content: str) -> list[Person]:
+    """Titles from signatures and from the text ("with Carl Stone, Hiring Manager at Globex"),
+    and the roles titles state (a label's role is kept)."""
+    result = []
+    for person in people:
+        signature = next(
+            (s for s in signed if s.title and name_key(s.name) == name_key(person.name)), None
+        )
+        if signature is not None and not person.title:
+            person = replace(person, title=signature.title)
+        if not person.title and person.name:
+            person = replace(person, title=_title_in_text(person.name, content))
+        if person.role is Role.INTERVIEWER:
+            person = replace(person, role=role_from_title(person.title) or person.role)
+        result.append(person)
+    return result
+
+
+_TITLE_AFTER_NAME = r"\s*(?:,|\(|\s[-–—]\s|\n)\s*(?P<title>[^\n.;:()]{2,80})(?=[\n.;()]|$)"
+_TITLE_END = re.compile(r"\s+(?:at|@|from|with|on|for|in)\s+.*$|\s*[,|].*$", re.IGNORECASE)
+
+
+def _title_in_text(name: str, content: str) -> str:
+    """The title written right after ``name`` in the text, if it reads as a job title."""
+    if len(name.split()) < 2:
+        return ""
+    pattern = re.compile(re.escape(name) + _TITLE_AFTER_NAME)
+    for match in pattern.finditer(content[:20000]):
+        title = _TITLE_END.sub("", match["title"]).strip(" ,-–—")
+        words = {word.casefold().strip(",") for word in title.split()}
+        if title and looks_like_title(title) and words & TITLE_WORDS:
+            return clean_line(title, MAX_FIELD_CHARS)
+    return ""
+
+
+def _organizer_first(people: list[Person], organizer: str) -> list[Person]:
+    """The organizer before the others: who set the interview up breaks a tie for the call."""
+    first = [p for p in people if organizer and same_email(p.email, organizer)]
+    return first + [p for p in people if p not in first]
+
+
 def _unknown(mention: Mention, what: str, outcome: str) -> str:
     return f"line {mention.line}: {what} someone not (or not uniquely) among the people; {outcome}"
 
 
-def attendee_people(attendees: Sequence[Attendee], profile_email: str) -> list[Person]:
-    """Attendees as people: not the user, not rooms, one per address, met unless declined."""
+def attendee_people(
+    attendees: Sequence[Attendee], user: Identity | str, not_people: Sequence[str] = ()
+) -> list[Person]:
+    """Attendees as people: not the user, rooms, tools or mailboxes; one per address;
+    met unless declined."""
+    me = user if isinstance(user, Identity) else Identity.of(user)
     people: list[Person] = []
     for attendee in attendees:
-        if attendee.resource or attendee.is_user or same_email(attendee.email, profile_email):
+        if attendee.resource or me.is_user(attendee):
             continue
         email = valid_email(attendee.email)
-        name = clean_line(attendee.name, MAX_FIELD_CHARS)
-        if _ROOM_DOMAIN.search(email_domain(email)) or _ROOM_NAME.match(name):
+        raw_name = clean_line(attendee.name, MAX_FIELD_CHARS)
+        if _ROOM_DOMAIN.search(email_domain(email)) or _ROOM_NAME.match(raw_name):
             continue
-        if "@" in name or not name:  # exports often repeat the address as the name
+        if is_mailbox(email or attendee.email, raw_name, not_people):
+            continue
+        name = person_name(raw_name)
+        if "@" in raw_name or not name:  # exports often repeat the address as the name
             name = name_from_address(email)
         if not (email or name):
             continue
@@ -230,7 +428,7 @@ def attendee_people(attendees: Sequence[Attendee], profile_email: str) -> list[P
 
 
 #: Mailboxes that are a function, not a person: never read as a name.
-_ROLE_MAILBOXES = _word_set(
+_ROLE_MAILBOXES = _words(
     """hr jobs job careers career recruiting recruiter recruiters recruitment talent hiring
     people team teams info admin office contact hello support help noreply no reply
     donotreply do not notifications notification notify calendar calendars invite invites
@@ -314,213 +512,3 @@ def find_person(people: Sequence[Person], name: str) -> int | None:
         return None
     first = [i for i, p in enumerate(people) if person_key_matches(p, name)]
     return first[0] if len(first) == 1 else None
-
-
-# --- company and job --------------------------------------------------------
-
-
-_TAGS = re.compile(r"(?<![\w#])#\w+")
-_PARENTHESISED = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
-#: "with", "at", "w/", "@", "<>" and a lower-case "x" ("Acme x Alex") join the
-#: parts of a title; what stands on either side is a separate candidate.
-_CONNECTOR = re.compile(
-    r"(?:(?<!\S)(?:with|at|w/)\s+|\s*@\s*|\s*<>\s*|\s+(?-i:x)\s+)", re.IGNORECASE
-)
-_SEPARATOR = re.compile(r"\s+-+\s+|\s*[–—|:;,•]\s*|\s+/\s+")
-_FOR = re.compile(r"\s+for\s+", re.IGNORECASE)
-_TIME_LIKE = re.compile(r"^\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?$", re.IGNORECASE)
-#: Words around the employer's name in a title. Only trimmed from the ends,
-#: so a name like "Bank of America" keeps its inner words.
-_FILLER = _word_set(
-    """a an the my our your 1st 2nd 3rd 4th 5th first second third fourth fifth next last
-    final round call chat meeting video virtual technical coding behavioral behavioural
-    hiring manager hr recruiter recruiting screen screening phone job initial intro
-    introductory follow-up followup loop in-person culture fit take-home debrief session
-    conversation discussion w/ with at for and & of to re fw fwd invitation updated
-    tentative rescheduled zoom teams meet webex skype hangouts remote"""
-)
-#: Words that, in parentheses, are about the meeting rather than the job.
-_MEETING_WORDS = _word_set(
-    "zoom teams meet webex skype hangouts remote hybrid onsite on-site in-person"
-)
-#: Meeting tools named in two words; cut before the filler words are trimmed,
-#: so "Microsoft Teams interview" never leaves "Microsoft".
-_MEETING_TOOL = re.compile(
-    r"(?<!\w)(?:(?:microsoft|ms)\s+teams|google\s+(?:meet|hangouts)|zoom\s+meeting)(?!\w)",
-    re.IGNORECASE,
-)
-#: The last word of a job title: such a candidate is the employer only when
-#: nothing else is ("Onsite - Senior Engineer - Acme").
-_JOB_NOUNS = _word_set(
-    """engineer engineers developer developers manager designer scientist analyst architect
-    lead director intern internship consultant specialist administrator researcher
-    programmer sre devops pm swe sde vp cto ceo cfo coo head officer associate
-    representative accountant"""
-)
-
-
-def company_from_title(
-    title: str, patterns: Sequence[str], *, exclude: set[str], domains: Sequence[str] = ()
-) -> str:
-    """The employer in a title like "Interview with Acme" or "Acme – onsite interview".
-
-    ``exclude`` holds names (casefolded) that are people, not employers;
-    ``domains`` the attendees' work domains: a candidate that names one of
-    them wins ("Onsite - Senior Engineer - Acme" with ``acme.com``). Else the
-    first candidate that is not a meeting tool, a person or a time; a
-    candidate that looks like a job title only if nothing else is.
-    Parenthesised text is the employer only if nothing else is: it usually
-    holds the job.
-    """
-    text = _MEETING_TOOL.sub(" ", _TAGS.sub(" ", title))
-    bare = _PARENTHESISED.sub(" ", text)
-    pieces = [_CONNECTOR.split(piece, 1)[0] for piece in _SEPARATOR.split(bare)]
-    found: list[str] = []
-    for candidate in [*_after_connectors(bare), *pieces, *_parenthesised(text)]:
-        company = _trim(_FOR.split(candidate, 1)[0], patterns)
-        if company and company.casefold() not in exclude and not _TIME_LIKE.match(company):
-            found.append(company)
-    wanted = {_compact(company_from_domain(domain)) for domain in domains} - {""}
-    for company in found:
-        if _compact(company) in wanted:
-            return company
-    for company in found:
-        if company.split()[-1].casefold() not in _JOB_NOUNS:
-            return company
-    return found[0] if found else ""
-
-
-def _compact(name: str) -> str:
-    """A company name compared with a domain: "Acme Robotics" is ``acmerobotics.com``."""
-    return application_key(name).replace(" ", "")
-
-
-def work_domains(emails: Sequence[str], own_email: str) -> list[str]:
-    """The domains of ``emails`` that can name an employer: not free mail, schedulers, own."""
-    own = email_domain(own_email)
-    domains = [email_domain(email) for email in emails if email]
-    return [domain for domain in domains if domain and domain != own and not _generic(domain)]
-
-
-def _after_connectors(text: str) -> list[str]:
-    """What follows each "with"/"at"/"@", last first: "Interview with Jane at Acme"."""
-    starts = [match.end() for match in _CONNECTOR.finditer(text)]
-    return [_CONNECTOR.split(_SEPARATOR.split(text[start:], 1)[0], 1)[0] for start in starts[::-1]]
-
-
-def _parenthesised(text: str) -> list[str]:
-    return [(round_ or square).strip() for round_, square in _PARENTHESISED.findall(text)]
-
-
-def _trim(candidate: str, patterns: Sequence[str]) -> str:
-    """``candidate`` without interview patterns and without filler words at its ends."""
-    words = _without_patterns(candidate, patterns).split()
-    while words and (words[0].casefold() in _FILLER or words[0].isdigit()):
-        words.pop(0)
-    while words and (words[-1].casefold() in _FILLER or words[-1].isdigit()):
-        words.pop()
-    trimmed = " ".join(words).strip(" .,;:'\"-–—")
-    return trimmed if any(char.isalpha() for char in trimmed) else ""
-
-
-def _without_patterns(text: str, patterns: Sequence[str]) -> str:
-    for pattern in patterns:
-        regex = pattern_regex(pattern)
-        if regex is not None:
-            text = regex.sub(" ", text)
-    return " ".join(text.split())
-
-
-def job_from_title(title: str, patterns: Sequence[str], *, exclude: set[str]) -> str:
-    """The job when the title clearly names one: "... for Staff Engineer", "(Staff Engineer)"."""
-    text = _TAGS.sub(" ", title)
-    after_for = _FOR.split(_PARENTHESISED.sub(" ", text), 1)
-    candidates = [after_for[1]] if len(after_for) == 2 else []
-    candidates += _parenthesised(text)
-    for candidate in candidates:
-        job = _SEPARATOR.split(_CONNECTOR.split(candidate, 1)[0], 1)[0]
-        job = re.sub(r"\s+(?:role|position)$", "", job.strip(), flags=re.IGNORECASE)
-        job = _without_patterns(re.sub(r"^(?:the|a|an)\s+", "", job, flags=re.IGNORECASE), patterns)
-        trimmed = _trim(job, patterns)
-        if not trimmed or trimmed.casefold() in exclude or _TIME_LIKE.match(trimmed):
-            continue
-        if not set(trimmed.casefold().split()) & _MEETING_WORDS:
-            # Untrimmed: "Engineering Manager" ends in a filler word.
-            return clean_line(job.strip(" .,;:'\"-–—"), MAX_FIELD_CHARS)
-    return ""
-
-
-_FREE_MAIL = _word_set(
-    """gmail.com googlemail.com outlook.com hotmail.com live.com msn.com yahoo.com ymail.com
-    icloud.com me.com mac.com aol.com proton.me protonmail.com pm.me gmx.com gmx.net gmx.de
-    web.de mail.com zoho.com yandex.com yandex.ru fastmail.com fastmail.fm hey.com
-    tutanota.com tuta.io qq.com 163.com 126.com mail.ru"""
-)
-_FREE_MAIL_BRANDS = frozenset({"yahoo", "hotmail", "outlook", "live", "gmx", "aol", "yandex"})
-#: Applicant-tracking and scheduling services send invitations for employers.
-_SCHEDULERS = _word_set(
-    """greenhouse.io lever.co ashbyhq.com myworkday.com workday.com smartrecruiters.com
-    icims.com jobvite.com workable.com bamboohr.com recruitee.com teamtailor.com
-    calendly.com goodtime.io gem.com zoom.us"""
-)
-_SECOND_LEVEL = _word_set(
-    """co.uk org.uk ac.uk com.au net.au org.au co.nz co.jp co.in co.za com.br com.mx com.sg
-    com.cn com.hk co.kr com.tr co.il com.ar com.tw"""
-)
-
-
-def company_from_domains(emails: Sequence[str], own_email: str) -> str:
-    """The employer from the most common work domain among the people's addresses."""
-    work = work_domains(emails, own_email)
-    if not work:
-        return ""
-    counts = Counter(work)
-    best = max(work, key=lambda domain: counts[domain])  # ties: the first seen
-    return company_from_domain(best)
-
-
-def _generic(domain: str) -> bool:
-    if domain in _FREE_MAIL or domain.split(".")[0] in _FREE_MAIL_BRANDS:
-        return True
-    if _ROOM_DOMAIN.search(domain):
-        return True
-    return any(domain == known or domain.endswith("." + known) for known in _SCHEDULERS)
-
-
-def company_from_domain(domain: str) -> str:
-    """``mail.acme-robotics.co.uk`` -> ``Acme Robotics``: the registered name, in words."""
-    labels = [label for label in domain.casefold().split(".") if label]
-    if len(labels) < 2:
-        return ""
-    suffix_length = 2 if ".".join(labels[-2:]) in _SECOND_LEVEL and len(labels) > 2 else 1
-    name = labels[-suffix_length - 1]
-    return " ".join(word.capitalize() for word in re.split(r"[-_]+", name) if word)
-
-
-# --- application key --------------------------------------------------------
-
-_LEGAL_SUFFIXES = _word_set(
-    """inc incorporated llc llp ltd limited gmbh corp corporation co plc ag sa bv nv sas
-    sarl srl spa pty pte oy ab kk kg"""
-)
-
-
-def application_key(company: str) -> str:
-    """The application a company name belongs to: "Acme, Inc." and "ACME" are one.
-
-    Casefolded, accents and punctuation dropped ("J.P." is "jp"), "&" read as
-    "and", legal-form suffixes and a leading "the" removed. A name that is
-    nothing but a suffix ("Co.") is kept rather than emptied.
-    """
-    text = unicodedata.normalize("NFKD", company.casefold())
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    text = re.sub(r"[.'’]", "", text.replace("&", " and "))
-    words = re.sub(r"[\W_]+", " ", text).split()
-    stripped = list(words)
-    if stripped and stripped[0] == "the" and len(stripped) > 1:
-        stripped.pop(0)
-    while stripped and stripped[-1] in _LEGAL_SUFFIXES:
-        stripped.pop()
-        if stripped and stripped[-1] == "and":  # "Johnson & Co"
-            stripped.pop()
-    return " ".join(stripped or words)

@@ -35,7 +35,9 @@ from datetime import date
 import phonenumbers
 
 from daemon.domain.model import Decision, Person, Role
+from daemon.reading.boilerplate import Boilerplate, is_dial_in, set_aside
 from daemon.reading.hear_back import parse_hear_back
+from daemon.reading.people import looks_like_name, looks_like_title, person_name, role_from_title
 from daemon.reading.text import (
     DECIDED_TAG,
     clean_block,
@@ -74,14 +76,43 @@ LABELS: dict[str, Label] = {
     "role": Label.JOB,
     "position": Label.JOB,
     "job": Label.JOB,
+    "job title": Label.JOB,
+    "position title": Label.JOB,
+    "job opening": Label.JOB,
     "met": Label.MET,
     "met with": Label.MET,
     "interviewer": Label.MET,
     "interviewers": Label.MET,
     "interviewed with": Label.MET,
     "interviewed by": Label.MET,
+    "interview panel": Label.MET,
+    "panel": Label.MET,
+    "panelists": Label.MET,
+    "you will meet": Label.MET,
+    "you will be meeting with": Label.MET,
+    "you'll be meeting with": Label.MET,
+    "you will be speaking with": Label.MET,
+    "you'll be speaking with": Label.MET,
+    "you'll meet with": Label.MET,
+    "you will meet with": Label.MET,
+    "meeting with": Label.MET,
+    "speaking with": Label.MET,
+    "your interviewer": Label.MET,
+    "your interviewers": Label.MET,
+    "your interviewer will be": Label.MET,
+    "your interviewers will be": Label.MET,
+    "your interviewers are": Label.MET,
+    "interview team": Label.MET,
+    "interview schedule": Label.MET,
+    "schedule": Label.MET,
+    "itinerary": Label.MET,
     "recruiter": Label.HR,
     "recruiters": Label.HR,
+    "recruiting coordinator": Label.HR,
+    "coordinator": Label.HR,
+    "recruiting contact": Label.HR,
+    "your recruiter": Label.HR,
+    "talent partner": Label.HR,
     "hr": Label.HR,
     "decision maker": Label.DECISION_MAKER,
     "decision makers": Label.DECISION_MAKER,
@@ -115,7 +146,41 @@ _LABEL_LINE = re.compile(rf"^\s*{_BULLET}(?P<label>[^:]{{1,60}}?)\s*:(?P<value>.
 _DECIDED_ALONE = re.compile(rf"^\s*{_BULLET}decided\s*[.!]*\s*$", re.IGNORECASE)
 _DISCUSSED_WITH = re.compile(r"^discussed\s+with\s+(?P<names>.+)$", re.IGNORECASE)
 _NAME_LIST_SEPARATOR = re.compile(r"\s*(?:,|&|\band\b)\s*", re.IGNORECASE)
-_MEET_RULER = re.compile(r"^\s*-::~[:~]*::-\s*$")
+#: Labels an employer's text uses for a list of people: read strictly (only names).
+_EMPLOYER_LABELS = frozenset(
+    key
+    for key, label in LABELS.items()
+    if label is Label.MET
+    and key
+    not in {"met", "met with", "interviewer", "interviewers", "interviewed with", "interviewed by"}
+)
+#: A line that announces a list of people below it ("Here is your schedule:").
+_LIST_HEADER = re.compile(
+    r"^\s*(?:here\s+is\s+(?:your|the)\s+(?:interview\s+)?(?:schedule|agenda|itinerary)"
+    r"|(?:your\s+)?(?:interview\s+)?(?:schedule|agenda|itinerary|interviewers?|panel)"
+    r"(?:\s+(?:is|are|will\s+be))?(?:\s+as\s+follows)?"
+    r"|you(?:'|’|\s+wi)ll\s+(?:be\s+)?(?:meeting|speaking|talking)\s+with(?:\s+the\s+following)?"
+    r"(?:\s+(?:people|interviewers))?)\s*[:.]?\s*$",
+    re.IGNORECASE,
+)
+#: Before a person in a schedule: a bullet, a number, a time span ("10:00 - 10:45 AM EST").
+_TIME = r"\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?"
+_LIST_PREFIX = re.compile(
+    rf"^\s*(?:[-*•·◦‣▪–—>]+\s*|\d{{1,2}}[.)]\s+)?(?:{_TIME}\s*(?:-|–|—|to)\s*{_TIME}"
+    r"(?:\s*\(?[A-Z]{2,5}\)?)?\s*[:\-–—|]?\s*)?",
+    re.IGNORECASE,
+)
+#: An employer's sentence about the invitation itself, not the candidate's afterthought:
+#: "Correction: this interview will now be with Lena Ford".
+_ABOUT_THE_INVITATION = re.compile(
+    r"\b(?:this|the|your|our)\s+(?:interview|meeting|call|invitation|invite|event|session"
+    r"|schedule|time\s+slot|calendar\s+(?:invite|invitation|event))\b.*\b(?:will|now|has|have"
+    r"|is|was|been|moved|rescheduled|changed|updated|cancell?ed|instead|with|at|to)\b"
+    r"|\b(?:has|have)\s+been\s+(?:moved|rescheduled|changed|updated|cancell?ed)\b"
+    r"|\b(?:new|updated)\s+(?:time|date|location|link|interviewer)s?\b"
+    r"|^\s*(?:please\s+note|note\s+that)\b",
+    re.IGNORECASE,
+)
 
 
 def _phrases(text: str) -> tuple[tuple[str, ...], ...]:
@@ -183,6 +248,12 @@ class Notes:
     free_text: str = ""
     decided: Decision | None = None
     warnings: tuple[str, ...] = field(default=())
+    #: The description as a person sees it, with the tools' text set aside.
+    content: str = field(default="", compare=False, repr=False)
+    #: What was set aside: the tools found and every dial-in number.
+    boilerplate: Boilerplate = field(
+        default_factory=lambda: Boilerplate(""), compare=False, repr=False
+    )
 
 
 def parse_notes(description: str, *, interview_date: date, region: str = "US") -> Notes:
@@ -191,27 +262,33 @@ def parse_notes(description: str, *, interview_date: date, region: str = "US") -
     ``region`` (ISO 3166 alpha-2) reads phone numbers written without a
     country code and orders numeric dates (``12/4``).
     """
-    reader = _Reader(interview_date=interview_date, region=region)
-    text = visible_text(description)
-    in_meet_block = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if _MEET_RULER.match(line):
-            in_meet_block = not in_meet_block
-        elif not in_meet_block:
-            reader.read_line(number, line)
-    return reader.result(has_decided_tag=DECIDED_TAG.search(text) is not None)
+    text = set_aside(visible_text(description))
+    reader = _Reader(interview_date=interview_date, region=region, dial_in=text.numbers)
+    for number, line in enumerate(text.text.splitlines(), start=1):
+        reader.read_line(number, line)
+    return replace(
+        reader.result(has_decided_tag=DECIDED_TAG.search(text.text) is not None),
+        content=text.text,
+        boilerplate=text,
+    )
 
 
 def _label_key(label: str) -> str:
-    return " ".join(label.casefold().replace("-", " ").replace("_", " ").split())
+    text = label.casefold().replace("’", "'").replace("-", " ").replace("_", " ")
+    return " ".join(text.strip(" *•·>").split())
 
 
 class _Reader:
     """Accumulates one description's lines; a class only to keep the state together."""
 
-    def __init__(self, *, interview_date: date, region: str) -> None:
+    def __init__(
+        self, *, interview_date: date, region: str, dial_in: frozenset[str] = frozenset()
+    ) -> None:
         self.interview_date = interview_date
         self.region = region
+        self.dial_in = dial_in
+        #: The label of a list being read ("You'll be meeting with:" and the lines after it).
+        self.listing: Label | None = None
         self.company = ""
         self.job = ""
         self.people: list[Person] = []
@@ -224,22 +301,52 @@ class _Reader:
         self.free_lines: list[str] = []
         self.decided: Decision | None = None
         self.warnings: list[str] = []
+        self._list_blanks = 0
+        self._list_entries = 0
 
     def read_line(self, number: int, line: str) -> None:
         if _DECIDED_ALONE.match(line):
+            self.listing = None
             self.decided = Decision(outcome="other")
             return
         match = _LABEL_LINE.match(line)
-        if match is None or not self._read_label(number, match["label"], match["value"]):
-            self.free_lines.append(line)
+        if match is not None and self._read_label(number, match["label"], match["value"]):
+            return
+        if self.listing is not None and self._read_list_line(number, line):
+            return
+        self.listing = None
+        if _LIST_HEADER.match(line):
+            self.listing, self._list_blanks, self._list_entries = Label.MET, 0, 0
+            return
+        self.free_lines.append(line)
+
+    def _read_list_line(self, number: int, line: str) -> bool:
+        """A line under "You'll be meeting with:": a person, or the list has ended."""
+        value = _LIST_PREFIX.sub("", line).strip()
+        if not value:
+            # One blank line may stand between the header and its first entry.
+            self._list_blanks += 1
+            return self._list_entries == 0 and self._list_blanks <= 1
+        if not looks_like_name(person_name(_lead(value))):
+            return False
+        self._list_entries += 1
+        self._read_person(number, self.listing or Label.MET, value, strict=True)
+        return True
 
     def _read_label(self, number: int, raw_label: str, raw_value: str) -> bool:
         """Apply one labelled line; False if the label is not one of ours."""
         with_names = _DISCUSSED_WITH.match(raw_label.strip())
-        label = Label.DISCUSSED if with_names else LABELS.get(_label_key(raw_label))
+        key = _label_key(raw_label)
+        label = Label.DISCUSSED if with_names else LABELS.get(key)
         if label is None:
             return False
         value = clean_line(raw_value, MAX_TEXT_CHARS)
+        strict = key in _EMPLOYER_LABELS
+        if label in _PERSON_LABELS and (strict or not value):
+            # "You'll be meeting with:" opens a list of people on the lines below.
+            self.listing, self._list_blanks, self._list_entries = label, 0, 0
+        else:
+            self.listing = None
         if not value and label is not Label.DECIDED:
             return True
         if with_names:
@@ -251,7 +358,9 @@ class _Reader:
         elif label is Label.JOB:
             self.job = clean_line(value, MAX_FIELD_CHARS)
         elif label in _PERSON_LABELS:
-            self._read_person(number, label, value)
+            if strict and not looks_like_name(person_name(_lead(value))):
+                return False  # "Schedule: 10:00 to 12:00": not a person
+            self._read_person(number, label, value, strict=strict)
         elif label is Label.ADDRESS:
             self._read_address(number, value)
         elif label is Label.HEAR_BACK:
@@ -259,6 +368,8 @@ class _Reader:
         elif label is Label.DISCUSSED:
             self.discussed.append(value)
         elif label is Label.FORGOT:
+            if _ABOUT_THE_INVITATION.search(value):
+                return False  # "Correction: this interview will now be with ...": the employer's
             self.forgot.append(value)
         elif label is Label.OFFER:
             self.offers.append(value)
@@ -266,19 +377,42 @@ class _Reader:
             self._read_decided(number, value)
         return True
 
-    def _read_person(self, number: int, label: Label, value: str) -> None:
+    def _read_person(self, number: int, label: Label, value: str, *, strict: bool = False) -> None:
         role = _PERSON_LABELS[label]
         parts = split_people(value)
         if len(parts) > 1:
             self.warnings.append(
                 f"line {number}: more than one address on one line; one person per line"
             )
+        groups: list[str] = []
         for part in parts:
-            person = parse_person(part, role, region=self.region)
+            if groups and find_emails(part) and not _has_name(part):
+                # "Lena Ford, lena@acme.com, or lena.ford@gmail.com": a second address of
+                # the same person; no draft ever goes to it.
+                self.warnings.append(f"line {number}: a second address for one person is not used")
+                continue
+            groups += _name_groups(part)
+        for group in groups:
+            person = parse_person(group, role, region=self.region)
             if person is None:
                 self.warnings.append(f"line {number}: no name, email or phone found for a person")
                 continue
+            if strict and not looks_like_name(person.name):
+                continue
+            person = self._checked(number, person, label)
             self._add_person(replace(person, met=label is not Label.DECISION_MAKER))
+
+    def _checked(self, number: int, person: Person, label: Label) -> Person:
+        """A person as read, less a dial-in number or a sentence taken for a title."""
+        if person.phone and is_dial_in(person.phone, self.dial_in):
+            self.warnings.append(f"line {number}: a dial-in number is not a person's phone")
+            person = replace(person, phone="")
+        if person.title and not looks_like_title(person.title):
+            person = replace(person, title="")
+        if label is Label.MET:
+            # A title says more than the label's default: "Met: Lena Ford, Recruiter".
+            person = replace(person, role=role_from_title(person.title) or person.role)
+        return person
 
     def _add_person(self, person: Person) -> None:
         for index, known in enumerate(self.people):
@@ -421,7 +555,7 @@ def parse_person(value: str, role: Role, *, region: str = "US") -> Person | None
     text = _PARENTHESISED.sub(" ", text)
     pieces = [piece.strip(_QUOTES_AND_PUNCTUATION) for piece in _PIECE_SEPARATOR.split(text)]
     pieces = [piece for piece in pieces if piece and not _PRONOUNS.match(piece)]
-    name = pieces[0] if pieces else ""
+    name = person_name(pieces[0]) if pieces else ""
     title = ", ".join(part for part in [*titles, *pieces[1:]] if part)
     if not (name or emails or phone):
         return None
@@ -455,6 +589,58 @@ def split_people(value: str) -> list[str]:
             start = search_from = cut.end()
     pieces.append(text[start:])
     return [piece for piece in pieces if piece.strip(_QUOTES_AND_PUNCTUATION)]
+
+
+_LEAD_END = re.compile(r"\s+[-–—|]\s+|[(<\[|]|\s*\S+@\S+")
+_NAME_GROUP_SEPARATOR = re.compile(r"\s*[,;]\s*|\s+(?:and|&)\s+")
+
+
+def _lead(value: str) -> str:
+    """The part of a person's value where the name stands: before " - ", "(", "<" or an address."""
+    text = clean_line(_TEL_OR_MAILTO.sub(" ", value), _MAX_PERSON_VALUE_CHARS)
+    return _LEAD_END.split(text, 1)[0].strip(_QUOTES_AND_PUNCTUATION)
+
+
+def _has_name(value: str) -> bool:
+    # As written: "or" before a second address is no name, though person_name would
+    # capitalise it.
+    return any(looks_like_name(_lead(piece)) for piece in value.split(",")[:1])
+
+
+def _name_groups(value: str) -> list[str]:
+    """``value`` cut into one piece per person named in it: "Marcus Webb, Aisha Rahman" is two.
+
+    A piece that reads as a name starts a new person when it has two words or more,
+    or when every piece is a name ("Alice, Bob"); anything else ("Engineering Manager",
+    an address, a phone number, "Growth") belongs to the person before it.
+    """
+    text = clean_line(value, _MAX_PERSON_VALUE_CHARS)
+    separators = list(_NAME_GROUP_SEPARATOR.finditer(text))
+    if not separators:
+        return [value]
+    bounds = [0, *(m.start() for m in separators), len(text)]
+    ends = [m.end() for m in separators]
+    pieces = [text[bounds[0] : bounds[1]]] + [
+        text[ends[i] : bounds[i + 2]] for i in range(len(separators))
+    ]
+    joins = [m.group() for m in separators]
+    names = [_piece_is_name(piece) for piece in pieces]
+    everyone = all(names)
+    groups = [pieces[0]]
+    for index, piece in enumerate(pieces[1:]):
+        starts = names[index + 1] and (everyone or len(_lead(piece).split()) >= 2)
+        if starts and names[0]:
+            groups.append(piece)
+        else:
+            groups[-1] = f"{groups[-1]}{joins[index]}{piece}"
+    return groups
+
+
+def _piece_is_name(piece: str) -> bool:
+    lead = _lead(piece)
+    if not lead or _PRONOUNS.match(lead):
+        return False
+    return looks_like_name(lead) and looks_like_name(person_name(lead))
 
 
 def _take_phone(text: str, region: str) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -19,7 +20,7 @@ from daemon.domain.model import (
     PartStat,
 )
 from daemon.domain.settings import DEFAULT_PATTERNS
-from daemon.reading.detection import Detection, detect, is_interview, matching_pattern
+from daemon.reading.detection import LOOK_ALIKES, Detection, detect, is_interview, matching_pattern
 
 USER = "me@example.com"
 START = datetime(2026, 12, 1, 13, 0, tzinfo=UTC)
@@ -120,10 +121,12 @@ def test_interview_tag_must_stand_alone(description):
     assert not counts(event("Coffee", description))
 
 
-def test_the_reason_names_the_pattern():
-    assert detect(event("Phone screen"), USER, DEFAULT_PATTERNS) == Detection(
-        True, "title matches 'phone screen'"
+def test_the_reason_names_the_pattern_and_who_sent_it():
+    found = detect(event("Phone screen", organizer="dana@acme.com"), USER, DEFAULT_PATTERNS)
+    assert found == Detection(
+        True, "title says 'phone screen'; organized from acme.com; 1 person from acme.com"
     )
+    assert found.explain().startswith("interview: title says 'phone screen'")
 
 
 @pytest.mark.parametrize(
@@ -177,18 +180,48 @@ FIXED_REASONS = {
 }
 
 
+_DOMAIN = r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?"
+_TOOLS = (
+    "Greenhouse|Lever|Ashby|Workday|SmartRecruiters|HireVue|GoodTime|ModernLoop|Calendly|Gem"
+    "|iCIMS|Jobvite"
+)
+
+
+def _clause_forms(patterns: list[str]) -> list[re.Pattern[str]]:
+    quoted = "|".join(re.escape(repr(p)) for p in [*patterns, *LOOK_ALIKES]) or "(?!)"
+    return [
+        re.compile(
+            rf"title says (?:{quoted})(?:: not a job interview \(tag it #interview if it is one\))?"
+        ),
+        re.compile(rf"the booked event type says (?:{quoted})"),
+        re.compile(rf"sent through (?:{_TOOLS})(?: and its text says (?:{quoted}))?"),
+        re.compile(rf"organized from {_DOMAIN}"),
+        re.compile("organized by you"),
+        re.compile(rf"\d+ (?:person|people) from {_DOMAIN}"),
+    ]
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.text(),
     st.text(),
     st.lists(st.text(max_size=15), max_size=5),
     st.lists(st.builds(Attendee, st.text(), st.text(), st.sampled_from(list(PartStat)))),
+    st.text(max_size=40),
 )
-def test_detection_is_total(title, description, patterns, attendees):
-    ev = event(title, description, attendees=tuple(attendees))
+def test_detection_is_total(title, description, patterns, attendees, organizer):
+    ev = event(title, description, attendees=tuple(attendees), organizer=organizer)
     result = detect(ev, USER, patterns)
-    # Reasons never quote the event: they are fixed texts or name a configured pattern.
-    assert result.reason in FIXED_REASONS | {f"title matches {p!r}" for p in patterns}
+    # Reasons never quote the event: they are fixed texts, a configured pattern or a
+    # look-alike word, a tool's name, or the domain of a well-formed address.
+    if result.reason not in FIXED_REASONS:
+        forms = _clause_forms(patterns)
+        for clause in result.reason.split("; "):
+            assert any(form.fullmatch(clause) for form in forms), clause
     assert result.interview == (
-        result.reason.startswith("title") or result.reason == "tagged #interview"
+        result.reason == "tagged #interview"
+        or (
+            result.reason.startswith(("title says", "the booked", "sent through"))
+            and "not a job interview" not in result.reason
+        )
     )
