@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
 
 import click
 
 from daemon import __version__
 from daemon.app.config import describe as describe_settings
 from daemon.app.config import find_config, load_settings, starter_config
-from daemon.app.status import application_statuses, draft_summary
+from daemon.app.status import DebriefLine, application_statuses, debrief_lines, draft_summary
 from daemon.app.wiring import build_engine, open_state
 from daemon.domain.errors import BackendError, ConfigError, FollowupError
 from daemon.domain.ports import Port
@@ -279,6 +280,8 @@ def status(obj: Invocation, now_text: str | None, as_json: bool) -> None:
         for d in s.drafts:
             late = " (late)" if d.late else ""
             click.echo(f"    {d.kind:<9} {d.name} <{d.to}>: {d.status}{late}")
+        for debrief in s.debriefs:
+            click.echo(f"  {_debrief_text(debrief, zone)}")
         for warning in s.warnings:
             click.echo(f"  notes: {warning}")
         if s.next_call:
@@ -343,7 +346,11 @@ def preview(obj: Invocation, now_text: str | None) -> None:
                 shown += 1
             elif isinstance(action, PutOwnEvent):
                 text = composer.compose_own(
-                    action.kind, interviews[action.interview_uid], action.person, settings.profile
+                    action.kind,
+                    interviews[action.interview_uid],
+                    action.person,
+                    settings.profile,
+                    start=action.start,
                 )
                 local = action.start.astimezone(settings.profile.timezone)
                 click.echo(
@@ -353,7 +360,17 @@ def preview(obj: Invocation, now_text: str | None) -> None:
                 shown += 1
         if not shown:
             click.echo("nothing would be created now")
+        for debrief in debrief_lines(session.store.snapshot()):
+            click.echo(_debrief_text(debrief, settings.profile.timezone))
     _report_problems(report)
+
+
+def _debrief_text(debrief: DebriefLine, zone: ZoneInfo) -> str:
+    local = debrief.at.astimezone(zone)
+    filled = "filled in: its notes count" if debrief.filled else "not filled in yet"
+    if debrief.status != "on the calendar":
+        filled = debrief.status
+    return f"debrief {local:%a %Y-%m-%d %H:%M} ({debrief.interview}): {filled}"
 
 
 @cli.group()
