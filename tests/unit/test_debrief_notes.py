@@ -72,7 +72,7 @@ def test_an_untouched_form_says_nothing():
 
 def test_the_form_read_as_notes_names_nobody_twice():
     # Even read as notes in full (an app rewrote every line), the form doubles no one.
-    description, written = form()
+    description, _ = form()
     merged = merge_debrief(interview(), description, "", PROFILE)
     assert sorted(p.email for p in merged.people) == [
         "dana.lee@northwind.example",
@@ -181,7 +181,7 @@ def test_decided_in_the_debrief_decides():
 
 
 def test_the_instructions_of_the_form_never_decide():
-    description, written = form()
+    description, _ = form()
     merged = merge_debrief(interview(), description, "", PROFILE)
     assert merged.decided is None
 

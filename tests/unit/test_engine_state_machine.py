@@ -344,6 +344,7 @@ class EngineMachine(RuleBasedStateMachine):
                     # Where the service put it, it follows its interview.
                     assert r.start == interview.end, (r, interview)
 
+
 #: ``make stress`` draws many more histories than the suite.
 EXAMPLES = int(os.environ.get("FOLLOWUP_STRESS_EXAMPLES", "40"))
 
