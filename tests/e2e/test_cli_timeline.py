@@ -96,7 +96,11 @@ class Followup:
 
     def calls(self) -> list[icalendar.Event]:
         cal = icalendar.Calendar.from_ical((self.folder / "calendar.ics").read_bytes())
-        return [e for e in cal.walk("VEVENT") if e.get("X-INTERVIEW-FOLLOWUP-KEY")]
+        return [
+            e
+            for e in cal.walk("VEVENT")
+            if e.get("X-INTERVIEW-FOLLOWUP-KEY") and e.get("X-INTERVIEW-FOLLOWUP-KIND") == "call"
+        ]
 
 
 @pytest.fixture
@@ -170,7 +174,7 @@ def test_decided_written_on_a_call_event_is_read_back(followup: Followup) -> Non
     followup("once", "--now", "2026-12-01T15:01+01:00")
     path = followup.folder / "calendar.ics"
     cal = icalendar.Calendar.from_ical(path.read_bytes())
-    (call,) = [e for e in cal.walk("VEVENT") if e.get("X-INTERVIEW-FOLLOWUP-KEY")]
+    (call,) = [e for e in cal.walk("VEVENT") if e.get("X-INTERVIEW-FOLLOWUP-KIND") == "call"]
     call["DESCRIPTION"] = str(call.get("DESCRIPTION", "")) + "\nThey made an offer #decided"
     path.write_bytes(cal.to_ical())
     followup("once", "--now", "2026-12-08T10:30+01:00")
