@@ -31,6 +31,7 @@ from daemon.app.config import find_config, load_settings, starter_config
 from daemon.app.status import DebriefLine, application_statuses, debrief_lines, draft_summary
 from daemon.app.wiring import build_engine, open_state
 from daemon.domain.errors import BackendError, ConfigError, FollowupError
+from daemon.domain.model import OwnKind
 from daemon.domain.ports import Port
 from daemon.domain.settings import Settings
 from daemon.engine.cycle import CycleReport, Engine
@@ -211,6 +212,11 @@ def once(obj: Invocation, now_text: str | None, dry_run: bool) -> None:
             f"{report.drafts_created} drafts created ({report.late_drafts} late), "
             f"{report.calls_created} calls scheduled, {report.calls_removed} calls removed, "
             f"{report.drafts_gone} drafts sent or discarded"
+            + "".join(
+                f", {count} {kind} events added"
+                for kind, count in sorted(report.created.items())
+                if kind is not OwnKind.CALL
+            )
         )
     _report_problems(report)
 
