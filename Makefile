@@ -23,7 +23,7 @@ demo: $(STAMP)
 	@echo
 	@echo "Drafts (Maildir, flag D):   demo-out/Drafts/cur/"
 	@ls -1 demo-out/Drafts/cur | sed 's/^/  /'
-	@echo "Follow-up calls (.ics):     demo-out/calls.ics"
+	@echo "Calls and debriefs (.ics):  demo-out/calls.ics"
 	@echo "Read one draft:             cat demo-out/Drafts/cur/<file>"
 	@echo "See what would be written:  $(BIN)/followup --config examples/demo.toml preview --now $(DEMO_NOW)"
 

@@ -173,6 +173,16 @@ def clock(value: object, ctx: CheckContext) -> time:
     return time(int(match[1]), int(match[2]))
 
 
+def clock_span(value: object, ctx: CheckContext) -> tuple[time, time]:
+    """``["09:00", "17:00"]``: a span of the day, the first time before the second."""
+    if not isinstance(value, list) or len(value) != 2:
+        raise Invalid(f'expected two times, like ["09:00", "17:00"] (got {show(value)})')
+    opens, closes = clock(value[0], ctx), clock(value[1], ctx)
+    if opens >= closes:
+        raise Invalid(f"the first time must come before the second (got {show(value)})")
+    return opens, closes
+
+
 def is_url(text: str) -> bool:
     """Whether a value names a URL (``scheme://``) rather than a local path."""
     return bool(_URL.match(text))

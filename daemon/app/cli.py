@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -28,9 +29,16 @@ from daemon.app import logs
 from daemon.app.config import describe as describe_settings
 from daemon.app.config import find_config, load_settings, starter_config
 from daemon.app.health import service_lines
-from daemon.app.status import application_statuses, draft_summary, explain_events
+from daemon.app.status import (
+    DebriefLine,
+    application_statuses,
+    debrief_lines,
+    draft_summary,
+    explain_events,
+)
 from daemon.app.wiring import build_engine, open_state
 from daemon.domain.errors import BackendError, ConfigError, FollowupError
+from daemon.domain.model import OwnKind
 from daemon.domain.ports import Port
 from daemon.domain.settings import Settings
 from daemon.engine.cycle import CycleReport, Engine
@@ -210,6 +218,11 @@ def once(obj: Invocation, now_text: str | None, dry_run: bool) -> None:
             f"{report.drafts_created} drafts created ({report.late_drafts} late), "
             f"{report.calls_created} calls scheduled, {report.calls_removed} calls removed, "
             f"{report.drafts_gone} drafts sent or discarded"
+            + "".join(
+                f", {count} {kind} events added"
+                for kind, count in sorted(report.created.items())
+                if kind is not OwnKind.CALL
+            )
         )
     _report_problems(report)
 
@@ -275,6 +288,8 @@ def status(obj: Invocation, now_text: str | None, as_json: bool) -> None:
             click.echo(f"    {d.kind:<9} {d.name} <{d.to}>: {d.status}{late}")
         for reason in s.why:
             click.echo(f"  why: {reason}")
+        for debrief in s.debriefs:
+            click.echo(f"  {_debrief_text(debrief, zone)}")
         for warning in s.warnings:
             click.echo(f"  notes: {warning}")
         if s.next_call:
@@ -341,7 +356,11 @@ def preview(obj: Invocation, now_text: str | None) -> None:
                 shown += 1
             elif isinstance(action, PutOwnEvent):
                 text = composer.compose_own(
-                    action.kind, interviews[action.interview_uid], action.person, settings.profile
+                    action.kind,
+                    interviews[action.interview_uid],
+                    action.person,
+                    settings.profile,
+                    start=action.start,
                 )
                 local = action.start.astimezone(settings.profile.timezone)
                 click.echo(
@@ -351,9 +370,19 @@ def preview(obj: Invocation, now_text: str | None) -> None:
                 shown += 1
         if not shown:
             click.echo("nothing would be created now")
+        for debrief in debrief_lines(session.store.snapshot()):
+            click.echo(_debrief_text(debrief, settings.profile.timezone))
         for line in _explanations(engine, settings):
             click.echo(line)
     _report_problems(report)
+
+
+def _debrief_text(debrief: DebriefLine, zone: ZoneInfo) -> str:
+    local = debrief.at.astimezone(zone)
+    filled = "filled in: its notes count" if debrief.filled else "not filled in yet"
+    if debrief.status != "on the calendar":
+        filled = debrief.status
+    return f"debrief {local:%a %Y-%m-%d %H:%M} ({debrief.interview}): {filled}"
 
 
 def _explanations(engine: Engine, settings: Settings) -> list[str]:

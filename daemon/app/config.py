@@ -29,11 +29,13 @@ from zoneinfo import ZoneInfo
 from daemon.app import checks
 from daemon.app.backends import Port, Setting
 from daemon.app.checks import Check, CheckContext, Invalid
+from daemon.app.countries import holiday_region, user_country
 from daemon.app.registry import DEFAULTS, registry
 from daemon.domain.errors import ConfigError
 from daemon.domain.settings import (
     WEEKDAYS,
     BackendChoice,
+    DebriefSettings,
     FollowupSettings,
     InterviewSettings,
     Profile,
@@ -123,6 +125,16 @@ SECTIONS: Mapping[str, _Section] = MappingProxyType(
                 "call_days": checks.weekdays,
                 "call_time": checks.clock,
                 "call_minutes": checks.integer(5, 240),
+                "holidays": holiday_region,
+                "business_hours": checks.clock_span,
+            },
+        ),
+        "debrief": _Section(
+            DebriefSettings,
+            {
+                "enabled": checks.boolean,
+                "minutes": checks.integer(5, 240),
+                "reminder_minutes": checks.integer(0, 240),
             },
         ),
         "service": _Section(ServiceSettings, {"interval_minutes": checks.integer(1, 1440)}),
@@ -397,6 +409,8 @@ def parse_settings(
 
     sections["profile"].setdefault("timezone", system_timezone(environ))
     sections["state"].setdefault("path", default_state_path(environ))
+    if "holidays" not in sections["followup"] and not by_table["profile"]:
+        sections["followup"]["holidays"] = user_country(Profile(**sections["profile"]))
     problems += [problem for table_problems in by_table.values() for problem in table_problems]
     if problems:
         raise ConfigError(problems)
@@ -556,6 +570,32 @@ def describe(settings: Settings) -> list[str]:
             "call slots",
             f"{days} at {rules.call_time:%H:%M} for {rules.call_minutes} min ({profile.timezone})",
         ),
+        *_debrief_lines(settings),
         ("cycle", f"every {settings.service.interval_minutes} min"),
     ]
     return [f"{label + ':':<16} {value}" for label, value in pairs]
+
+
+def _debrief_lines(settings: Settings) -> list[tuple[str, str]]:
+    rules, debrief = settings.followup, settings.debrief
+    opens, closes = rules.business_hours
+    reminder = (
+        f", a reminder {debrief.reminder_minutes} min before the interview ends"
+        if debrief.reminder_minutes
+        else ", no reminder"
+    )
+    return [
+        (
+            "holidays",
+            f"no calls on public holidays in {rules.holidays}"
+            if rules.holidays
+            else "none skipped (set [followup] holidays)",
+        ),
+        ("business hours", f"{opens:%H:%M}-{closes:%H:%M}, yours and the employer's"),
+        (
+            "debrief",
+            f"a notes form at each interview's end, {debrief.minutes} min{reminder}"
+            if debrief.enabled
+            else "off",
+        ),
+    ]

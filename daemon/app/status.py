@@ -11,7 +11,7 @@ from daemon.domain.model import CalendarEvent, OwnKind
 from daemon.domain.settings import Settings
 from daemon.reading.detection import LOOK_ALIKES, Detection, detect, matching_pattern
 from daemon.reading.text import clean_line
-from daemon.store.records import DraftStatus, OwnStatus
+from daemon.store.records import DraftStatus, OwnStatus, Snapshot
 from daemon.store.state import StateStore
 
 _LIVE_CALLS = (OwnStatus.CREATED, OwnStatus.PENDING)
@@ -27,6 +27,53 @@ class DraftLine:
 
 
 @dataclass(frozen=True)
+class DebriefLine:
+    """One interview's debrief: where it is and whether the user wrote into it."""
+
+    interview: str
+    at: datetime
+    #: "on the calendar", "being written", "deleted by you", "removed".
+    status: str
+    filled: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "interview": self.interview,
+            "at": self.at.isoformat(),
+            "status": self.status,
+            "filled": self.filled,
+        }
+
+
+_DEBRIEF_STATES = {
+    OwnStatus.CREATED: "on the calendar",
+    OwnStatus.PENDING: "being written",
+    OwnStatus.DELETED: "deleted by you",
+    OwnStatus.REMOVING: "removed",
+    OwnStatus.REMOVED: "removed",
+}
+
+
+def debrief_lines(snapshot: Snapshot, application: str | None = None) -> list[DebriefLine]:
+    """Every debrief (of one application, if given), in the order of their interviews."""
+    lines = []
+    for record in snapshot.own_of(OwnKind.DEBRIEF):
+        found = snapshot.interviews.get(record.interview_uid)
+        interview = found.interview if found else None
+        if application is not None and (interview.application if interview else "") != application:
+            continue
+        lines.append(
+            DebriefLine(
+                interview=interview.title if interview else record.interview_uid,
+                at=record.effective_start,
+                status=_DEBRIEF_STATES[record.status],
+                filled=bool(interview and interview.debrief),
+            )
+        )
+    return sorted(lines, key=lambda line: line.at)
+
+
+@dataclass(frozen=True)
 class ApplicationStatus:
     company: str
     application: str
@@ -38,6 +85,7 @@ class ApplicationStatus:
     calls: list[datetime]
     call_with: str
     drafts: list[DraftLine] = field(default_factory=list)
+    debriefs: list[DebriefLine] = field(default_factory=list)
     #: What the notes parser could not read ("line 4: hear-back date not understood").
     warnings: list[str] = field(default_factory=list)
     #: Why each of its interviews counts ("title says 'final round'; organized from ...").
@@ -56,6 +104,7 @@ class ApplicationStatus:
             "call_with": self.call_with,
             "warnings": self.warnings,
             "why": self.why,
+            "debriefs": [d.to_json() for d in self.debriefs],
             "drafts": [
                 {"to": d.to, "name": d.name, "status": d.status, "kind": d.kind, "late": d.late}
                 for d in self.drafts
@@ -156,6 +205,7 @@ def application_statuses(
                 calls=[c.effective_start for c in calls],
                 call_with=upcoming[0].person_name if upcoming else "",
                 drafts=drafts,
+                debriefs=debrief_lines(snapshot, application),
                 warnings=[f"{i.title}: {w}" for i in interviews for w in i.warnings],
                 why=[f"{i.title}: {why[i.uid]}" for i in interviews if i.uid in why],
             )

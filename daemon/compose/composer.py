@@ -11,7 +11,7 @@ import re
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import phonenumbers
@@ -27,13 +27,19 @@ from jinja2 import (
 
 from daemon.compose.mime import NAME_LIMIT, SUBJECT_LIMIT, tidy
 from daemon.domain.errors import ConfigError
-from daemon.domain.model import Interview, OwnKind, Person
-from daemon.domain.settings import Profile
+from daemon.domain.model import Interview, OwnKind, Person, Role
+from daemon.domain.settings import Profile, Settings
 from daemon.reading.text import clean_line
+from daemon.reading.zones import employer_zone, zone_name
 
 THANK_YOU_TEMPLATE = "thank_you.txt.j2"
 DECISION_MAKER_TEMPLATE = "decision_maker.txt.j2"
 CALL_SCRIPT_TEMPLATE = "call_script.txt.j2"
+DEBRIEF_TEMPLATE = "debrief.txt.j2"
+
+#: The popup shows the event's title, so the title carries the two questions.
+DEBRIEF_QUESTIONS = "Ask: who decides? When will I hear back?"
+_FORM_LABELS = {Role.DECISION_MAKER: "Hiring manager", Role.HR: "Recruiter"}
 
 _PROMPT_JOB = "[add: the job title]"
 _PROMPT_COMPANY = "[add: the company]"
@@ -60,8 +66,12 @@ class Composer:
     templates, so text from an invitation cannot run template code.
     """
 
-    def __init__(self, templates_dir: Path | None = None) -> None:
+    def __init__(
+        self, templates_dir: Path | None = None, *, settings: Settings | None = None
+    ) -> None:
         self._templates_dir = templates_dir
+        #: What texts say about the service's own timing (when drafts are made, ...).
+        self._settings = settings or Settings()
         loaders: list[BaseLoader] = []
         if templates_dir is not None:
             if not templates_dir.is_dir():
@@ -106,16 +116,71 @@ class Composer:
         return subject, self._render(DECISION_MAKER_TEMPLATE, context)
 
     def compose_own(
-        self, kind: OwnKind, interview: Interview, person: Person | None, profile: Profile
+        self,
+        kind: OwnKind,
+        interview: Interview,
+        person: Person | None,
+        profile: Profile,
+        *,
+        start: datetime | None = None,
     ) -> OwnText:
-        """The text of one of the service's own events, by kind (one method per kind)."""
+        """The text of one of the service's own events, by kind (one method per kind).
+
+        ``start`` is when the event is put (a call shows it in the employer's zone too).
+        """
         if kind is OwnKind.CALL:
-            title, description = self.compose_call(interview, person, profile)
+            title, description = self.compose_call(interview, person, profile, start=start)
             return OwnText(title, description)
+        if kind is OwnKind.DEBRIEF:
+            return self.compose_debrief(interview, profile)
         raise ValueError(f"no template for own events of kind {kind!r}")
 
+    def compose_debrief(self, interview: Interview, profile: Profile) -> OwnText:
+        """The debrief: a notes form filled in as far as the interview tells, and its popup."""
+        company = clean_line(interview.company, SUBJECT_LIMIT)
+        title = clean_line(interview.title, SUBJECT_LIMIT) or "Interview"
+        if company and company.casefold() not in title.casefold():
+            title = f"{title} — {company}"
+        met = [p for p in interview.people if p.met and clean_line(p.name)]
+        firsts = [clean_line(p.first_name, NAME_LIMIT) for p in met]
+        drafts = (
+            interview.end + timedelta(minutes=self._settings.interviews.grace_minutes)
+        ).astimezone(profile.timezone)
+        context = {
+            "interview": interview,
+            "profile": profile,
+            "interview_title": clean_line(interview.title, SUBJECT_LIMIT),
+            "company": company,
+            "job": clean_line(interview.job, SUBJECT_LIMIT),
+            "people": [
+                {"label": _form_label(p), "line": _form_line(p)}
+                for p in interview.people
+                if _form_line(p)
+            ],
+            # A first name two people share would name neither: the full name then.
+            "met_first_names": [
+                first if firsts.count(first) == 1 else clean_line(p.name, NAME_LIMIT)
+                for first, p in zip(firsts, met, strict=True)
+            ],
+            "hear_back": interview.hear_back.isoformat() if interview.hear_back else "",
+            "drafts_at": f"{drafts:%H:%M}",
+            "drafts_day": f"{drafts:%A}, {drafts:%B} {drafts.day}",
+        }
+        minutes = self._settings.debrief.reminder_minutes
+        return OwnText(
+            f"Notes: {title} · {DEBRIEF_QUESTIONS}",
+            self._render(DEBRIEF_TEMPLATE, context),
+            # The debrief starts as the interview ends: this is "before you leave".
+            timedelta(minutes=minutes) if minutes else None,
+        )
+
     def compose_call(
-        self, interview: Interview, person: Person | None, profile: Profile
+        self,
+        interview: Interview,
+        person: Person | None,
+        profile: Profile,
+        *,
+        start: datetime | None = None,
     ) -> tuple[str, str]:
         """(title, description) of a follow-up call event; ``person`` is whom to call."""
         company = clean_line(interview.company, SUBJECT_LIMIT)
@@ -135,6 +200,7 @@ class Composer:
             "phone": _phone(person.phone) if person else "",
             "tel": _tel(person.phone) if person else "",
             "topics": _topics(interview, person),
+            **_both_times(interview, person, profile, start),
             "other_contacts": [
                 {
                     "name": clean_line(p.name, NAME_LIMIT),
@@ -225,6 +291,40 @@ def _common_context(interview: Interview, profile: Profile) -> dict[str, object]
         "your_phone": _phone(profile.phone),
         "signature": _signature(profile),
     }
+
+
+def _both_times(
+    interview: Interview, person: Person | None, profile: Profile, start: datetime | None
+) -> dict[str, str]:
+    """The call's time on both clocks, when the employer keeps another one."""
+    zone = employer_zone(interview, person, profile.timezone) if start else None
+    if start is None or zone is None:
+        return {"your_time": "", "their_time": "", "their_zone": ""}
+    mine, theirs = start.astimezone(profile.timezone), start.astimezone(zone)
+    day = "" if mine.date() == theirs.date() else f"{theirs:%a} "
+    return {
+        "your_time": f"{mine:%H:%M}",
+        "their_time": f"{day}{theirs:%H:%M}",
+        "their_zone": zone_name(zone, start),
+    }
+
+
+def _form_label(person: Person) -> str:
+    """The notes label that says who the person is: a decision maker not met is just that."""
+    if person.role is Role.DECISION_MAKER and not person.met:
+        return "Decision maker"
+    return _FORM_LABELS.get(person.role, "Met")
+
+
+def _form_line(person: Person) -> str:
+    """A person as the form lists them: ``Name, title, email, phone`` (what is known)."""
+    parts = [
+        clean_line(person.name, NAME_LIMIT),
+        clean_line(person.title),
+        clean_line(person.email),
+        _phone(person.phone),
+    ]
+    return ", ".join(part for part in parts if part)
 
 
 def _signature(profile: Profile) -> str:

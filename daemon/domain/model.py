@@ -136,7 +136,7 @@ class Person:
 @dataclass(frozen=True)
 class Decision:
     outcome: str = "other"
-    #: Where the decision was read: "event", "call", "cli".
+    #: Where the decision was read: "event", "call", "debrief", "cli".
     source: str = "event"
     #: The words of a ``Decided:`` line, as written (cleaned), e.g. "offer accepted".
     note: str = ""
@@ -165,6 +165,9 @@ class Interview:
     decided: Decision | None = None
     #: Problems found while reading the notes (unparseable hear-back date, ...).
     warnings: tuple[str, ...] = field(default=())
+    #: The description of the interview's debrief event when the user wrote into it
+    #: ("" when untouched or absent); its notes are merged into the fields above.
+    debrief: str = ""
 
     @property
     def uid(self) -> str:

@@ -96,6 +96,22 @@ class FollowupSettings:
     call_days: tuple[int, ...] = (1, 2, 3)
     call_time: time = time(10, 0)
     call_minutes: int = 15
+    #: Public holidays that are never call days: a country ("US") or a country and
+    #: subdivision ("US-CA", "DE-BE"); "" for none. The config fills in the user's country.
+    holidays: str = ""
+    #: The working day assumed on both ends of a call (yours, and the employer's
+    #: when they are in another time zone): a call is placed inside it.
+    business_hours: tuple[time, time] = (time(9, 0), time(17, 0))
+
+
+@dataclass(frozen=True)
+class DebriefSettings:
+    """The debrief: a notes form the service puts on the calendar at each interview's end."""
+
+    enabled: bool = True
+    minutes: int = 15
+    #: The "before you leave" popup, this long before the interview ends; 0 for none.
+    reminder_minutes: int = 10
 
 
 @dataclass(frozen=True)
@@ -114,6 +130,7 @@ class Settings:
     state: StateSettings = field(default_factory=StateSettings)
     interviews: InterviewSettings = field(default_factory=InterviewSettings)
     followup: FollowupSettings = field(default_factory=FollowupSettings)
+    debrief: DebriefSettings = field(default_factory=DebriefSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
     #: Folder of templates that override the bundled ones (same file names).
     templates_dir: Path | None = None

@@ -435,7 +435,7 @@ class Engine:
             return _CalendarWrite(action, UpdateOwn(moved, frozenset({"time"})))
         interview = report.interviews[action.interview_uid]
         text = self.composer.compose_own(
-            action.kind, interview, action.person, self.settings.profile
+            action.kind, interview, action.person, self.settings.profile, start=action.start
         )
         event = OwnEvent(
             action.kind,

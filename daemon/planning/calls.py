@@ -1,7 +1,9 @@
 """The rule for follow-up calls: one upcoming call per application, at most one a week.
 
 The first call goes on the first allowed slot on a day after the hear-back day;
-the next at least 7 wall-clock days after the previous call's actual time.
+the next at least 7 wall-clock days after the previous call's actual time. A
+slot is never on a public holiday, never over another event, and inside the
+employer's working day too when they keep another clock (``slots``).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from daemon.domain.model import Interview, OwnKind, Person, Role
 from daemon.domain.settings import Settings
 from daemon.planning.actions import Action, PutOwnEvent, RemoveOwnEvent
 from daemon.planning.context import ApplicationContext
-from daemon.planning.slots import first_slot, wall_clock
+from daemon.planning.public_holidays import holiday_check
+from daemon.planning.slots import Busy, first_slot, wall_clock
 from daemon.reading.people import is_coordinator
+from daemon.reading.zones import employer_zone
 from daemon.store.records import OwnRecord, OwnStatus
 
 #: Follow-up calls are at least this far apart (on the local wall clock).
@@ -42,13 +46,43 @@ def remove_future(records: Sequence[OwnRecord], now: datetime, reason: str) -> l
     ]
 
 
+def repeat_past_pending(records: Sequence[OwnRecord], now: datetime) -> list[PutOwnEvent]:
+    """Repeat the puts of ``records`` whose answer was lost and whose time has passed.
+
+    No rule wants them any more (the application was decided, the interview
+    left), but the write may have happened: repeated under its key it is found
+    and recorded, so the ledger knows what is on the calendar.
+    """
+    return [
+        PutOwnEvent(
+            kind=record.kind,
+            key=record.key,
+            application=record.application,
+            interview_uid=record.interview_uid,
+            series=record.series,
+            seq=record.seq,
+            start=record.start,
+            end=record.end,
+            person=Person(name=record.person_name) if record.person_name else None,
+        )
+        for record in records
+        if record.status is OwnStatus.PENDING and record.effective_start <= now
+    ]
+
+
 def plan_calls(context: ApplicationContext) -> Sequence[Action]:
     calls = sorted(context.own_of(OwnKind.CALL), key=lambda c: (c.series, c.seq))
     if context.decided:
-        return remove_future(calls, context.now, "the application is decided")
+        return [
+            *remove_future(calls, context.now, "the application is decided"),
+            *repeat_past_pending(calls, context.now),
+        ]
     if not context.interviews:
-        return remove_future(calls, context.now, "its interview left the calendar")
-    return _calls(context.interviews, calls, context.now, context.settings)
+        return [
+            *remove_future(calls, context.now, "its interview left the calendar"),
+            *repeat_past_pending(calls, context.now),
+        ]
+    return _calls(context.interviews, calls, context.now, context.settings, context.busy)
 
 
 def _calls(
@@ -56,6 +90,7 @@ def _calls(
     calls: Sequence[OwnRecord],
     now: datetime,
     settings: Settings,
+    busy: Busy = (),
 ) -> list[Action]:
     anchor = interviews[-1]
     grace = timedelta(minutes=settings.interviews.grace_minutes)
@@ -80,15 +115,32 @@ def _calls(
         return actions
     # The hear-back date was added or moved after the call was booked: a call
     # before it would be pushy, so it goes (unless the user chose its time).
-    actions.extend(
-        RemoveOwnEvent(c.kind, c.key, "the hear-back date moved later")
+    untouched = [
+        c
         for c in series
         if c.status is OwnStatus.CREATED
         and c.effective_start > now
         and c.observed_start in (None, c.start)
-        and wall_clock(c.start, zone).date() <= back
+    ]
+    actions.extend(
+        RemoveOwnEvent(c.kind, c.key, "the hear-back date moved later")
+        for c in untouched
+        if wall_clock(c.start, zone).date() <= back
+    )
+    # The notes now name someone else to call (a decision maker written into the
+    # debrief): the booked call is made again for them.
+    callee = person_to_call(interviews)
+    actions.extend(
+        RemoveOwnEvent(c.kind, c.key, "the notes name someone else to call")
+        for c in untouched
+        if wall_clock(c.start, zone).date() > back
+        and callee is not None
+        and c.person_name != callee.name
     )
     withdrawn = {a.key for a in actions if isinstance(a, RemoveOwnEvent)}
+    # A call this plan removes leaves its time free.
+    freed = {(c.effective_start, c.effective_end) for c in calls if c.key in withdrawn}
+    busy = [taken for taken in busy if taken not in freed]
     # Calls of every round count for "at most once a week" and "one upcoming call".
     held = [
         c
@@ -109,6 +161,11 @@ def _calls(
         call_days=rules.call_days,
         call_time=rules.call_time,
         zone=zone,
+        duration=duration,
+        holiday=holiday_check(rules.holidays),
+        busy=busy,
+        employer=employer_zone(anchor, callee, zone),
+        business_hours=rules.business_hours,
     )
     # Numbers are never reused, so a key never names two different calls.
     seq = max((c.seq for c in calls if c.series == anchor.uid), default=-1) + 1

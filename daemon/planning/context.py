@@ -24,6 +24,8 @@ class ApplicationContext:
     state: Snapshot
     now: datetime
     settings: Settings
+    #: The times other events take on the calendar (start, end): a call never goes over them.
+    busy: Sequence[tuple[datetime, datetime]] = ()
 
     def own_of(self, kind: OwnKind) -> list[OwnRecord]:
         return [record for record in self.own if record.kind is kind]

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from daemon.domain.keys import draft_key
 from daemon.domain.model import Role
-from daemon.planning.actions import Action, CreateDraft
+from daemon.planning.actions import Action, CreateDraft, WithdrawDraft
 from daemon.planning.context import ApplicationContext
 from daemon.store.records import DraftKind, DraftStatus
 
@@ -16,9 +16,16 @@ NOTE_DEADLINE = timedelta(hours=24)
 
 
 def plan_drafts(context: ApplicationContext) -> Sequence[Action]:
-    if context.decided:
-        return []  # a decision before the notes were due: no thanks to write
     settings, now, state = context.settings, context.now, context.state
+    if context.decided:
+        # A decision before the notes were due: no thanks to write. A draft intended
+        # before it and not found in the mailbox (the cycle looked) was never made.
+        mine = {interview.uid for interview in context.interviews}
+        return [
+            WithdrawDraft(d.key)
+            for d in state.drafts.values()
+            if d.status is DraftStatus.PENDING and d.interview_uid in mine
+        ]
     grace = timedelta(minutes=settings.interviews.grace_minutes)
     actions: list[Action] = []
     for interview in context.interviews:

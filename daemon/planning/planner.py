@@ -14,22 +14,27 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from daemon.domain.model import CalendarEvent, EventId, Interview
+from daemon.domain.model import CalendarEvent, EventId, Interview, OwnKind
 from daemon.domain.settings import Settings
 from daemon.planning.actions import (
     Action,
     ConfirmOwn,
     MarkInterviewRemoved,
+    MoveOwnEvent,
     ObserveOwn,
+    PutOwnEvent,
     Quarantine,
     RecordDecision,
     RecordInterview,
     RemoveOwnEvent,
     WithdrawDraft,
 )
+from daemon.planning.busy import busy_times
 from daemon.planning.calls import plan_calls
 from daemon.planning.context import ApplicationContext
+from daemon.planning.debrief import plan_debriefs
 from daemon.planning.drafts import plan_drafts
+from daemon.reading.debrief import edits, merge_debrief
 from daemon.reading.detection import is_interview
 from daemon.reading.interviews import interpret
 from daemon.reading.notes import parse_notes
@@ -39,7 +44,7 @@ Rule = Callable[[ApplicationContext], Sequence[Action]]
 
 #: One rule per thing the service does for an application. A new kind of own
 #: event is a rule here, a template, and tests.
-RULES: tuple[Rule, ...] = (plan_drafts, plan_calls)
+RULES: tuple[Rule, ...] = (plan_drafts, plan_calls, plan_debriefs)
 
 
 def decision_in(text: str) -> str | None:
@@ -99,7 +104,7 @@ def plan(
         raise ValueError("now must be time-zone aware")
     actions: list[Action] = []
     own = {e.own.key: e for e in events if e.own}
-    current, failed = _interpret_all(events, settings, actions, known or {})
+    current, failed = _interpret_all(events, settings, actions, known or {}, _debriefs(state, own))
     broken = Unreadable((*unreadable.events, *failed), unreadable.own)
 
     for uid, interview in current.items():
@@ -150,6 +155,7 @@ def plan(
     rounds: dict[str, list[Interview]] = defaultdict(list)
     for uid in eligible:
         rounds[interviews[uid].application].append(interviews[uid])
+    busy = list(busy_times(events, settings.profile.email, now))
 
     for application in sorted(rounds.keys() | by_application.keys()):
         context = ApplicationContext(
@@ -162,6 +168,7 @@ def plan(
             state=state,
             now=now,
             settings=settings,
+            busy=busy,
         )
         # A removal that was under way when the service stopped is finished first.
         planned: list[Action] = [
@@ -174,6 +181,10 @@ def plan(
                 planned.extend(rule(context))
             # All of an application's plan, or (on odd data) none of it.
             actions.extend(planned)
+            # What this plan puts on the calendar takes its time for the next application.
+            busy.extend(
+                (a.start, a.end) for a in planned if isinstance(a, PutOwnEvent | MoveOwnEvent)
+            )
         except (ValueError, OverflowError) as error:
             # One application's odd data (a hear-back date in the year 9999)
             # never stops the others.
@@ -183,37 +194,64 @@ def plan(
     return actions
 
 
+def _debriefs(state: Snapshot, own: Mapping[str, CalendarEvent]) -> dict[str, tuple[str, str]]:
+    """Each interview's debrief on the calendar: (its description now, the one the service wrote).
+
+    The ledger keeps what was written as the title's line, then the description.
+    """
+    return {
+        record.interview_uid: (own[record.key].description, record.written_text.partition("\n")[2])
+        for record in state.own_of(OwnKind.DEBRIEF)
+        if record.key in own
+    }
+
+
 def _interpret_all(
     events: Iterable[CalendarEvent],
     settings: Settings,
     actions: list[Action],
     known: Mapping[EventId, tuple[CalendarEvent, Interview | None]],
+    debriefs: Mapping[str, tuple[str, str]],
 ) -> tuple[dict[str, Interview], list[EventId]]:
     current: dict[str, Interview] = {}
     failed: list[EventId] = []
     for event in events:
         if event.own:
             continue
+        debrief = debriefs.get(event.uid)
         before = known.get(event.id)
         if before is not None and before[0] == event:
-            if before[1] is not None:
+            if before[1] is None:
+                continue
+            # What was read before holds the debrief's notes as they were then.
+            if before[1].debrief == _edited(debrief):
                 current[event.uid] = before[1]
-            continue
+                continue
         try:
             rules = settings.interviews
             if not is_interview(
                 event, settings.profile, rules.patterns, not_people=rules.not_people
             ):
                 continue
-            current[event.uid] = interpret(
+            interview = interpret(
                 event, settings.profile, patterns=rules.patterns, not_people=rules.not_people
             )
+            if debrief is not None:
+                interview = merge_debrief(interview, *debrief, settings.profile)
+            current[event.uid] = interview
         except Exception as error:  # noqa: BLE001 - one bad event never stops the rest
             failed.append(event.id)
             actions.append(
                 Quarantine(ItemRef("event", event.uid), f"{type(error).__name__}: {error}")
             )
     return current, failed
+
+
+def _edited(debrief: tuple[str, str] | None) -> str:
+    """The debrief's description if the user wrote into it, else ""."""
+    if debrief is None or edits(*debrief).untouched:
+        return ""
+    return debrief[0]
 
 
 def _merge(
@@ -294,7 +332,9 @@ def _decisions(
     for uid in sorted(interviews):
         interview = interviews[uid]
         if interview.decided is not None:
-            found.setdefault(interview.application, (interview.decided.outcome, "event"))
+            # "debrief" when the user wrote it into the interview's debrief.
+            read = interview.decided
+            found.setdefault(interview.application, (read.outcome, read.source))
     for application in sorted(by_application):
         for record in by_application[application]:
             event = own.get(record.key)

@@ -26,14 +26,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from daemon.compose.composer import Composer
 from daemon.domain.model import (
     Attendee,
     CalendarEvent,
     EventId,
     EventStatus,
+    Interview,
     OwnKind,
     OwnTag,
     PartStat,
+    Person,
+    Role,
 )
 from daemon.domain.ports import (
     Calendar,
@@ -46,6 +50,8 @@ from daemon.domain.ports import (
     UpdateOwn,
     WriteResult,
 )
+from daemon.domain.settings import Profile
+from daemon.reading.debrief import edits
 
 #: Kinds the per-kind tests run with: the first and a second, so nothing is call-only.
 KINDS = [OwnKind.CALL, OwnKind.DEBRIEF]
@@ -586,6 +592,47 @@ class CalendarContract:
         listed = mirror.own()[event.key]
         assert listed.description.endswith("#decided")
         assert listed.own == OwnTag(kind, event.key)
+
+    def test_a_debrief_form_reads_back_line_for_line_and_as_the_user_filled_it(
+        self, driver: CalendarDriver, mirror: Mirror
+    ) -> None:
+        # The service tells the user's lines from its own by comparing them with
+        # what it wrote: a backend that rewrote an untouched line would make it
+        # the user's (harmless, never a second person) and lose a deleted one.
+        interview = Interview(
+            id=EventId("panel@contoso.example"),
+            title="Panel interview – Contoso",
+            start=driver.now + timedelta(days=1),
+            end=driver.now + timedelta(days=1, hours=1),
+            company="Contoso",
+            application="contoso",
+            people=(
+                Person("Pat Panel", "pat.panel@contoso.example", "Head of Data, EMEA"),
+                Person("Quinn Q.", "quinn.hr@contoso.example", role=Role.HR, phone="+14155550123"),
+            ),
+        )
+        profile = Profile(timezone=driver.zone)
+        text = Composer().compose_debrief(interview, profile)
+        event = replace(
+            self.own_event(
+                driver, kind=OwnKind.DEBRIEF, title=text.title, description=text.description
+            ),
+            reminder=text.reminder,
+        )
+        self.put(driver, event)
+        mirror.refresh()
+        listed = mirror.own()[event.key]
+        assert edits(listed.description, text.description).untouched
+        filled = text.description.replace("Hear back:\n", "Hear back: in 2 weeks\n").replace(
+            "Met: Pat Panel, Head of Data, EMEA, pat.panel@contoso.example\n", ""
+        )
+        driver.edit_own_description(event.key, filled)
+        change = edits(mirror.own()[event.key].description, text.description)
+        assert [line for line in change.added.splitlines() if line] == ["Hear back: in 2 weeks"]
+        assert set(change.removed) == {
+            "Hear back:",
+            "Met: Pat Panel, Head of Data, EMEA, pat.panel@contoso.example",
+        }
 
     # -- user events ----------------------------------------------------------------
 

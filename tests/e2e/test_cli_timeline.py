@@ -96,7 +96,11 @@ class Followup:
 
     def calls(self) -> list[icalendar.Event]:
         cal = icalendar.Calendar.from_ical((self.folder / "calendar.ics").read_bytes())
-        return [e for e in cal.walk("VEVENT") if e.get("X-INTERVIEW-FOLLOWUP-KEY")]
+        return [
+            e
+            for e in cal.walk("VEVENT")
+            if e.get("X-INTERVIEW-FOLLOWUP-KEY") and e.get("X-INTERVIEW-FOLLOWUP-KIND") == "call"
+        ]
 
 
 @pytest.fixture
@@ -170,7 +174,7 @@ def test_decided_written_on_a_call_event_is_read_back(followup: Followup) -> Non
     followup("once", "--now", "2026-12-01T15:01+01:00")
     path = followup.folder / "calendar.ics"
     cal = icalendar.Calendar.from_ical(path.read_bytes())
-    (call,) = [e for e in cal.walk("VEVENT") if e.get("X-INTERVIEW-FOLLOWUP-KEY")]
+    (call,) = [e for e in cal.walk("VEVENT") if e.get("X-INTERVIEW-FOLLOWUP-KIND") == "call"]
     call["DESCRIPTION"] = str(call.get("DESCRIPTION", "")) + "\nThey made an offer #decided"
     path.write_bytes(cal.to_ical())
     followup("once", "--now", "2026-12-08T10:30+01:00")
@@ -282,7 +286,8 @@ def test_killed_while_removing_a_call_finishes_the_removal(followup: Followup, p
     (app,) = followup.status("2026-12-02T09:05+01:00")
     assert app["decided"] is True and app["calls"] == [] and app["next_call"] is None
     state = sqlite3.connect(followup.folder / "state.sqlite3")
-    assert state.execute("SELECT status FROM own_events").fetchall() == [("removed",)]
+    calls = state.execute("SELECT status FROM own_events WHERE kind = 'call'").fetchall()
+    assert calls == [("removed",)]
 
 
 def test_two_cycles_at_once_never_duplicate(followup: Followup) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from dataclasses import replace
 from datetime import time
 from pathlib import Path
 
@@ -175,7 +176,9 @@ def test_defaults(tmp_path: Path, environ: dict[str, str], home: Path) -> None:
     assert settings.templates_dir is None
     assert settings.interviews.patterns == DEFAULT_PATTERNS
     assert settings.interviews == defaults.interviews
-    assert settings.followup == defaults.followup
+    # No phone number: the country of the time zone ($TZ) has the holidays.
+    assert settings.followup == replace(defaults.followup, holidays="US")
+    assert settings.debrief == defaults.debrief
     assert settings.followup.call_days == (1, 2, 3)
     assert settings.followup.call_time == time(10, 0)
     assert settings.service == defaults.service
@@ -634,7 +637,9 @@ def test_example_shows_defaults_where_it_sets_values(environ: dict[str, str]) ->
     # The example's uncommented tuning values are the defaults it documents.
     settings = load_settings(EXAMPLE, environ)
     defaults = Settings()
-    for section in ("interviews", "followup", "service"):
+    # holidays is left to its run-time default (the user's country), like the time zone.
+    defaults = replace(defaults, followup=replace(defaults.followup, holidays="US"))
+    for section in ("interviews", "followup", "debrief", "service"):
         assert getattr(settings, section) == getattr(defaults, section), section
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from daemon.compose.composer import Composer
-from daemon.domain.settings import FollowupSettings
+from daemon.domain.settings import DebriefSettings, FollowupSettings
 from daemon.engine.cycle import CycleReport, Engine
 from daemon.planning.wake import MAX_IDLE
 from daemon.store.state import StateStore
@@ -26,7 +26,9 @@ INTERVIEW = make_event(
 def setup(*, incremental: bool = False) -> tuple[Engine, MemoryCalendar, MemoryDraftStore]:
     calendar = MemoryCalendar((INTERVIEW,), incremental=incremental)
     drafts = MemoryDraftStore()
-    engine = Engine(make_settings(), calendar, drafts, StateStore.in_memory(), Composer())
+    # The calls' wake-ups are watched here; debriefs are put on sight (a change).
+    settings = make_settings(debrief=DebriefSettings(enabled=False))
+    engine = Engine(settings, calendar, drafts, StateStore.in_memory(), Composer())
     return engine, calendar, drafts
 
 

@@ -1,7 +1,8 @@
 """A state machine over the whole engine with the in-memory adapters.
 
 Invitations arrive, move and are cancelled; the user moves or deletes call
-events, sends or deletes drafts and marks applications decided; time passes
+events, fills in, moves or deletes debriefs, sends or deletes drafts and marks
+applications decided; time passes
 across a daylight-saving change; the process dies at any named crash point; the
 transport loses an answer after the write happened. After any such history and
 one clean cycle the calendar and the mailbox hold exactly what the rules call
@@ -45,6 +46,8 @@ CRASH_POINTS = (
 #: A week before Europe/Berlin leaves summer time (2026-10-25): calls cross it.
 START = at("2026-10-19 08:00")
 COMPANIES = ("Acme", "Globex", "Initech")
+#: What the user writes into a debrief.
+FILLS = ("hear back", "decision maker", "leave someone out", "decided")
 PANEL = (
     ("Dana Lee", "dana@{d}.example", "Hiring manager"),
     ("Sam Okafor", "sam@{d}.example", "Interviewer"),
@@ -158,6 +161,40 @@ class EngineMachine(RuleBasedStateMachine):
         assert call.own is not None
         self.calendar.user_edit_description(call.own.key, call.description + "\n#decided")
 
+    @precondition(lambda self: self.calendar.own_events(OwnKind.DEBRIEF))
+    @rule(data=st.data(), what=st.sampled_from(FILLS))
+    def user_fills_a_debrief(self, data: st.DataObject, what: str) -> None:
+        debrief = data.draw(st.sampled_from(self.calendar.own_events(OwnKind.DEBRIEF)))
+        assert debrief.own is not None
+        lines = debrief.description.splitlines()
+        if what == "hear back":
+            # Right after the interview, before any call can be planned from it.
+            if debrief.start + timedelta(minutes=50) <= self.now:
+                return
+            lines = [f"Hear back: in {data.draw(st.integers(1, 20))} days", *lines]
+        elif what == "decision maker":
+            lines.append("Decision maker: Kim Park, VP, kim@board.example, +49 30 5550100")
+        elif what == "leave someone out":
+            people = [line for line in lines if line.startswith(("Met:", "Hiring manager:"))]
+            if not people:
+                return
+            lines.remove(data.draw(st.sampled_from(people)))
+        else:
+            lines.append("Decided")
+        self.calendar.user_edit_description(debrief.own.key, "\n".join(lines))
+
+    @precondition(lambda self: self.calendar.own_events(OwnKind.DEBRIEF))
+    @rule(data=st.data(), delete=st.booleans(), hours=st.integers(-3, 3))
+    def user_moves_or_deletes_a_debrief(
+        self, data: st.DataObject, delete: bool, hours: int
+    ) -> None:
+        debrief = data.draw(st.sampled_from(self.calendar.own_events(OwnKind.DEBRIEF)))
+        assert debrief.own is not None
+        if delete:
+            self.calendar.user_delete(debrief.own.key)
+        else:
+            self.calendar.user_move(debrief.own.key, debrief.start + timedelta(hours=hours))
+
     @precondition(lambda self: self.drafts.drafts())
     @rule(data=st.data(), send=st.booleans())
     def user_sends_or_discards_a_draft(self, data: st.DataObject, send: bool) -> None:
@@ -207,6 +244,7 @@ class EngineMachine(RuleBasedStateMachine):
         self.engine.cycle(self.now)
         self._check_drafts()
         self._check_calls()
+        self._check_debriefs()
         self.store.close()
 
     def _check_drafts(self) -> None:
@@ -280,6 +318,31 @@ class EngineMachine(RuleBasedStateMachine):
             if first is not None:
                 day = first.start.astimezone(self.settings.profile.timezone).date()
                 assert day > hear_back_day(anchor, self.settings), (first, anchor)
+
+    def _check_debriefs(self) -> None:
+        decided = {d.application for d in self.store.decisions()}
+        ledger = {r.key: r for r in self.store.ledger.own() if r.kind is OwnKind.DEBRIEF}
+        on_calendar = self.calendar.own_events(OwnKind.DEBRIEF)
+        for event in on_calendar:
+            assert event.own is not None
+            # Every debrief on the calendar is known to the ledger as there.
+            assert ledger[event.own.key].status is OwnStatus.CREATED, ledger[event.own.key]
+        lookback = timedelta(days=self.settings.interviews.lookback_days)
+        for record in self.store.interviews():
+            interview = record.interview
+            mine = [r for r in ledger.values() if r.interview_uid == interview.uid]
+            # Never two debriefs of one interview on the calendar.
+            assert sum(r.status is OwnStatus.CREATED for r in mine) <= 1, mine
+            counted = record.active and interview.end >= record.first_seen - lookback
+            if not counted:
+                continue
+            if interview.application not in decided:
+                # None missing: the user deleted it, or it is there.
+                assert any(r.status in (OwnStatus.CREATED, OwnStatus.DELETED) for r in mine), mine
+            for r in mine:
+                if r.status is OwnStatus.CREATED and r.observed_start is None:
+                    # Where the service put it, it follows its interview.
+                    assert r.start == interview.end, (r, interview)
 
 
 #: ``make stress`` draws many more histories than the suite.

@@ -54,7 +54,7 @@ def drafts_of(actions):
 
 
 def calls_of(actions):
-    return [a for a in actions if isinstance(a, PutOwnEvent)]
+    return [a for a in actions if isinstance(a, PutOwnEvent) and a.kind is OwnKind.CALL]
 
 
 def test_no_drafts_before_the_grace_period_ends(settings):

@@ -7,9 +7,11 @@ any adapter.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from daemon.compose.composer import Composer
 from daemon.domain.model import CalendarEvent, EventId, OwnKind, OwnTag
 from daemon.domain.settings import Settings
 from daemon.planning.actions import (
@@ -94,6 +96,13 @@ class World:
                 )
             case PutOwnEvent():
                 written = f"{action.kind}\nWhen you have an answer, add #decided to this event."
+                if action.kind is OwnKind.DEBRIEF:
+                    # The form is read back: it must be the text the service writes.
+                    interview = self.interviews[action.interview_uid].interview
+                    text = Composer(settings=self.settings).compose_debrief(
+                        interview, self.settings.profile
+                    )
+                    written = f"{text.title}\n{text.description}"
                 self.own[action.key] = OwnRecord(
                     action.key,
                     action.kind,
@@ -104,6 +113,7 @@ class World:
                     action.start,
                     action.end,
                     OwnStatus.CREATED,
+                    person_name=action.person.name if action.person else "",
                     written_text=written,
                 )
                 title, description = written.split("\n", 1)
@@ -134,6 +144,20 @@ class World:
 
     def note_on_call(self, key: str, text: str) -> None:
         self.events[key] = replace(self.events[key], description=text)
+
+    def debrief_of(self, interview_uid: str) -> OwnRecord:
+        (record,) = [
+            r
+            for r in self.own.values()
+            if r.kind is OwnKind.DEBRIEF and r.interview_uid == interview_uid
+        ]
+        return record
+
+    def fill_debrief(self, interview_uid: str, edit: Callable[[str], str]) -> None:
+        """The user writes into the debrief: ``edit`` turns its description into theirs."""
+        key = self.debrief_of(interview_uid).key
+        event = self.events[key]
+        self.events[key] = replace(event, description=edit(event.description))
 
     def live_calls(self) -> list[OwnRecord]:
         return sorted(
