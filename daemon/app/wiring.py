@@ -34,7 +34,7 @@ def build_engine(
         calendar=backends.calendar,
         draft_store=backends.draft_store,
         store=store,
-        composer=Composer(settings.templates_dir),
+        composer=Composer(settings.templates_dir, coach=settings.coach),
     )
     if crash_point is not None:
         engine.crash_point = crash_point

@@ -25,10 +25,12 @@ from jinja2 import (
     TemplateSyntaxError,
 )
 
+from daemon.compose import reminders
 from daemon.compose.mime import NAME_LIMIT, SUBJECT_LIMIT, tidy
 from daemon.domain.errors import ConfigError
 from daemon.domain.model import Interview, OwnKind, Person
-from daemon.domain.settings import Profile
+from daemon.domain.settings import CoachSettings, Profile
+from daemon.reading.recipients import card_people, note_recipients, texting_people
 from daemon.reading.text import clean_line
 
 THANK_YOU_TEMPLATE = "thank_you.txt.j2"
@@ -60,8 +62,11 @@ class Composer:
     templates, so text from an invitation cannot run template code.
     """
 
-    def __init__(self, templates_dir: Path | None = None) -> None:
+    def __init__(
+        self, templates_dir: Path | None = None, *, coach: CoachSettings | None = None
+    ) -> None:
         self._templates_dir = templates_dir
+        self._coach = coach or CoachSettings()
         loaders: list[BaseLoader] = []
         if templates_dir is not None:
             if not templates_dir.is_dir():
@@ -112,6 +117,10 @@ class Composer:
         if kind is OwnKind.CALL:
             title, description = self.compose_call(interview, person, profile)
             return OwnText(title, description)
+        if kind is OwnKind.SEND_BY:
+            return self.compose_send_by(interview, profile)
+        if kind is OwnKind.HANDWRITTEN:
+            return self.compose_handwritten(interview, profile)
         raise ValueError(f"no template for own events of kind {kind!r}")
 
     def compose_call(
@@ -146,6 +155,72 @@ class Composer:
             ],
         }
         return title, self._render(CALL_SCRIPT_TEMPLATE, context)
+
+    def compose_send_by(self, interview: Interview, profile: Profile) -> OwnText:
+        """The send-by reminder: whose notes to send, by when, and whom to text."""
+        mark = (interview.end + reminders.NOTE_DEADLINE).astimezone(profile.timezone)
+        context = {
+            **_common_context(interview, profile),
+            "people": [
+                {
+                    "name": clean_line(p.name, NAME_LIMIT),
+                    "title": clean_line(p.title),
+                    "email": clean_line(p.email),
+                }
+                for p in note_recipients(interview)
+            ],
+            "texts": self._texts(interview, profile),
+            "by_time": f"{mark:%H:%M}",
+            "by_day": f"{mark:%A}, {mark:%B} {mark.day}",
+        }
+        title = reminders.send_by_title(interview, profile, self._coach)
+        description = self._render(reminders.SEND_BY_TEMPLATE, context)
+        return OwnText(title, description, timedelta(0))
+
+    def compose_handwritten(self, interview: Interview, profile: Profile) -> OwnText:
+        """The morning-after reminder to write cards, naming each person's printable card."""
+        people = card_people(interview)
+        names = [clean_line(p.name, NAME_LIMIT) for p in people]
+        context = {
+            **_common_context(interview, profile),
+            "cards": reminders.cards_of(interview, profile, self._coach.cards_dir, people),
+            "cards_dir": str(self._coach.cards_dir or "cards"),
+            "texts": self._texts(interview, profile),
+        }
+        title = (
+            f"Write thank-you cards to {reminders.and_words(names)}"
+            if names
+            else ("Write your thank-you cards")
+        )
+        return OwnText(title, self._render(reminders.HANDWRITTEN_TEMPLATE, context), timedelta(0))
+
+    def text_message(
+        self, interview: Interview, person: Person, profile: Profile
+    ) -> reminders.TextMessage:
+        """A short thank-you text to ``person`` and its ``sms:`` link."""
+        context = {
+            **_common_context(interview, profile),
+            "first_name": clean_line(person.first_name) or clean_line(person.name, NAME_LIMIT),
+            "name": clean_line(person.name, NAME_LIMIT),
+            "topics": _topics(interview, person),
+        }
+        message = " ".join(self._render(reminders.TEXT_TEMPLATE, context).split())
+        return reminders.TextMessage(
+            clean_line(person.name, NAME_LIMIT),
+            _phone(person.phone),
+            message,
+            reminders.sms_link(person.phone, message),
+        )
+
+    def _texts(self, interview: Interview, profile: Profile) -> list[dict[str, str]]:
+        if not self._coach.texts:
+            return []
+        texts = [self.text_message(interview, p, profile) for p in texting_people(interview)]
+        return [
+            {"name": t.name, "phone": t.phone, "sms": t.sms, "message": t.message}
+            for t in texts
+            if t.sms
+        ]
 
     def _note_context(
         self, interview: Interview, person: Person, profile: Profile, *, variant: int, late: bool
