@@ -54,7 +54,13 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     # Demands: the candidate asks, never requires.
     ("demand", r"\bASAP\b"),
     ("demand", r"\bas soon as (?:possible|you can)\b"),
-    ("demand", r"\b(?:immediately|urgent(?:ly)?|right away)\b"),
+    # "Where I could help right away" is an offer; "reply right away" is a demand.
+    (
+        "demand",
+        r"\b(?:respond|reply|answer|decide|get back to me|let me know|hear from you|call me)\b"
+        r"[^.!?\n]{0,20}?\b(?:immediately|right away|urgently|at once)\b",
+    ),
+    ("demand", r"\burgent(?:ly)?\b"),
     ("demand", rf"\bI (?:need|want|expect|demand|require|must have) (?:an? |your )?{_ANSWER}\b"),
     ("demand", rf"\b(?:need|want|expect|require) (?:an? |your )?{_ANSWER}\b"),
     ("demand", r"\bI (?:need|want|have) to know\b"),

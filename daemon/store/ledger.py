@@ -129,17 +129,13 @@ class Ledger:
         )
 
     def drafts_gone(self, keys: Iterable[str], now: datetime) -> None:
-        cursor = self._db.executemany(
+        self._db.executemany(
             "UPDATE drafts SET status = ?, updated_at = ? WHERE key = ? AND status = ?",
             [
                 (DraftStatus.GONE.value, to_utc_text(now), key, DraftStatus.CREATED.value)
                 for key in keys
             ],
         )
-        if cursor.rowcount > 0:
-            # A sent note changes what is due (its send-by reminder goes), though the
-            # calendar did not change: the next cycle plans.
-            self._db.execute("DELETE FROM checkpoints WHERE name LIKE 'plan.%'")
 
     # -- own events --------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import pytest
 from daemon.compose.composer import Composer
 from daemon.domain.model import CalendarEvent, EventId, Interview
 from daemon.domain.ports import EventChanges, Skipped
-from daemon.domain.settings import Settings
+from daemon.domain.settings import CoachSettings, Settings
 from daemon.engine.cycle import CycleReport, Engine
 from daemon.planning.actions import MarkInterviewRemoved
 from daemon.reading.interviews import interpret
@@ -70,7 +70,9 @@ def make_setup(*, incremental: bool, settings: Settings | None = None) -> Setup:
     calendar = SpyCalendar(incremental=incremental)
     drafts = MemoryDraftStore()
     store = StateStore.in_memory()
-    engine = Engine(settings or make_settings(), calendar, drafts, store, Composer())
+    # No send-by reminder by default: the timelines count the own events.
+    settings = settings or make_settings(coach=CoachSettings(send_by_hours=0))
+    engine = Engine(settings, calendar, drafts, store, Composer())
     return Setup(calendar, drafts, store, engine)
 
 

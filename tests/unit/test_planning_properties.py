@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from daemon.domain.model import OwnKind
 from daemon.domain.settings import FollowupSettings
 from daemon.planning.actions import CreateDraft, PutOwnEvent, RecordDecision, RemoveOwnEvent
 from daemon.planning.slots import first_slot, is_slot, local_instant, wall_clock
@@ -196,7 +197,10 @@ def test_calls_over_time(scenario, lead_hours, hear_back_shift, steps):
         live_upcoming = [c for c in world.live_calls() if c.effective_end > now]
         assert len(live_upcoming) <= 1, "more than one upcoming call"
 
-    created = [(t, a) for t, a in world.history if isinstance(a, PutOwnEvent)]
+    # Calls only: the send-by reminder is another kind, with rules of its own.
+    created = [
+        (t, a) for t, a in world.history if isinstance(a, PutOwnEvent) and a.kind is OwnKind.CALL
+    ]
     removed = {a.key for _, a in world.history if isinstance(a, RemoveOwnEvent)}
     decided_at = next((t for t, a in world.history if isinstance(a, RecordDecision)), None)
 
