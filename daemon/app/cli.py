@@ -260,7 +260,12 @@ def status(obj: Invocation, now_text: str | None, as_json: bool) -> None:
             click.echo("\n".join(service_lines(obj.settings)))
     with _session(obj, now_text) as session:
         settings = session.settings
-        composer = Composer(settings.templates_dir, coach=settings.coach)
+        try:
+            composer: Composer | None = Composer(settings.templates_dir, coach=settings.coach)
+        except ConfigError as error:
+            # Status still shows everything else; the templates' problem is said once.
+            click.echo(f"warning: {'; '.join(error.problems)}", err=True)
+            composer = None
         statuses = application_statuses(session.store, session.now, settings, composer)
         quarantined = session.store.quarantine.entries()
     if as_json:

@@ -9,6 +9,7 @@ the words.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,7 @@ from datetime import datetime
 from daemon.app.cards import write_cards
 from daemon.app.coach import review, template_lines, user_lines, written_for
 from daemon.app.replies import RepliesReport, mailbox_of, watch_replies
+from daemon.domain.errors import ConfigError
 from daemon.engine.cycle import CycleReport, Engine
 from daemon.planning.actions import CreateDraft
 
@@ -42,9 +44,13 @@ class CoachedEngine:
         try:
             if settings.coach.handwritten:
                 write_cards(store, engine.composer, settings)
-            self._log_findings(report)
         except OSError as error:
             report.problems.append(f"cards: {error}")
+        except ConfigError:
+            pass  # a broken user template: the cycle reported it already
+        # A broken user template: nothing could be composed to check (reported already).
+        with contextlib.suppress(ConfigError):
+            self._log_findings(report)
         return report
 
     def _log_findings(self, report: CycleReport) -> None:

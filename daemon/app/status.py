@@ -15,6 +15,7 @@ from typing import Any
 
 from daemon.app.coach import Review, review, template_lines, user_lines, written_for
 from daemon.compose.composer import Composer
+from daemon.domain.errors import ConfigError
 from daemon.domain.model import CalendarEvent, EventId, Interview, OwnKind
 from daemon.domain.settings import Settings
 from daemon.planning.calls import hear_back_day, person_to_call
@@ -211,12 +212,17 @@ def _coached(
         )
         if t.sms
     ]
-    reviews = (
-        _reviews(interviews, snapshot, events, now, settings, composer, bool(status.next_call))
-        if composer is not None and not status.decided
-        else []
-    )
-    findings = [line for r in reviews for line in _with_interview(r, len(interviews) > 1)]
+    reviews: list[Review] = []
+    findings: list[str] = []
+    if composer is not None and not status.decided:
+        try:
+            reviews = _reviews(
+                interviews, snapshot, events, now, settings, composer, bool(status.next_call)
+            )
+        except ConfigError as error:
+            # A broken user template: the cycle reports it too; status says why it has no review.
+            findings = [f"coach: notes not checked: {'; '.join(error.problems)}"]
+    findings += [line for r in reviews for line in _with_interview(r, len(interviews) > 1)]
     data = [item for r in reviews for item in _finding_data(r)]
     return replace(
         status,
