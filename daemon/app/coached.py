@@ -42,7 +42,8 @@ class CoachedEngine:
         if dry_run:
             return report
         try:
-            if settings.coach.handwritten:
+            # A reminder is only ever put by a cycle that planned: idle ones cost nothing here.
+            if settings.coach.handwritten and not report.idle:
                 write_cards(store, engine.composer, settings)
         except OSError as error:
             report.problems.append(f"cards: {error}")
