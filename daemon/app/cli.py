@@ -20,23 +20,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
-from zoneinfo import ZoneInfo
 
 import click
 
 from daemon import __version__
-from daemon.app import logs
+from daemon.app import logs, status_view
+from daemon.app.coach import ListingRecorder, Written, review, template_lines, user_lines
+from daemon.app.coached import CoachedEngine
 from daemon.app.config import describe as describe_settings
 from daemon.app.config import find_config, load_settings, starter_config
 from daemon.app.health import service_lines
-from daemon.app.status import (
-    DebriefLine,
-    application_statuses,
-    debrief_lines,
-    draft_summary,
-    explain_events,
-)
+from daemon.app.status import application_statuses, debrief_lines, explain_events
 from daemon.app.wiring import build_engine, open_state
+from daemon.compose.composer import Composer
 from daemon.domain.errors import BackendError, ConfigError, FollowupError
 from daemon.domain.model import OwnKind
 from daemon.domain.ports import Port
@@ -206,7 +202,10 @@ def check_config(obj: Invocation) -> None:
 def once(obj: Invocation, now_text: str | None, dry_run: bool) -> None:
     """Run one cycle: read the calendar, make drafts and calls, then exit."""
     with _session(obj, now_text) as session:
-        report = session.engine(_crash_point()).cycle(session.now, dry_run=dry_run)
+        coached = CoachedEngine(session.engine(_crash_point()))
+        report = coached.cycle(session.now, dry_run=dry_run)
+    for reply in coached.replies.replies:
+        click.echo(f"reply: {reply}: the next call waits a week")
     if dry_run:
         for action in report.planned:
             if action.shown:
@@ -266,7 +265,13 @@ def status(obj: Invocation, now_text: str | None, as_json: bool) -> None:
             click.echo("\n".join(service_lines(obj.settings)))
     with _session(obj, now_text) as session:
         settings = session.settings
-        statuses = application_statuses(session.store, session.now, settings)
+        try:
+            composer: Composer | None = Composer(settings.templates_dir, coach=settings.coach)
+        except ConfigError as error:
+            # Status still shows everything else; the templates' problem is said once.
+            click.echo(f"warning: {'; '.join(error.problems)}", err=True)
+            composer = None
+        statuses = application_statuses(session.store, session.now, settings, composer)
         quarantined = session.store.quarantine.entries()
         set_aside = [
             e
@@ -276,25 +281,7 @@ def status(obj: Invocation, now_text: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([s.to_json() for s in statuses], indent=2))
         return
-    zone = settings.profile.timezone
-    if not statuses:
-        click.echo("no interviews yet")
-    for s in statuses:
-        state = f"decided ({s.outcome})" if s.decided else "open"
-        click.echo(f"{s.company}{f' — {s.job}' if s.job else ''}: {state}")
-        click.echo(f"  interviews: {len(s.interviews)}, drafts: {draft_summary(s.drafts)}")
-        for d in s.drafts:
-            late = " (late)" if d.late else ""
-            click.echo(f"    {d.kind:<9} {d.name} <{d.to}>: {d.status}{late}")
-        for reason in s.why:
-            click.echo(f"  why: {reason}")
-        for debrief in s.debriefs:
-            click.echo(f"  {_debrief_text(debrief, zone)}")
-        for warning in s.warnings:
-            click.echo(f"  notes: {warning}")
-        if s.next_call:
-            local = s.next_call.astimezone(zone)
-            click.echo(f"  next call: {local:%a %Y-%m-%d %H:%M %Z} with {s.call_with or '?'}")
+    status_view.show(statuses, settings.profile.timezone, click.echo)
     for event in set_aside:
         click.echo(f"not followed up: {event.line()}")
     for entry in quarantined:
@@ -322,7 +309,7 @@ def decide(obj: Invocation, company: str, outcome: str, now_text: str | None) ->
             raise ConfigError([f"no application for {company!r} (known: {known})"])
         with store.transaction():
             store.record_decision(key, outcome, "cli", session.now)
-        report = session.engine().cycle(session.now)
+        report = CoachedEngine(session.engine()).cycle(session.now)
     click.echo(
         f"{companies[key]}: decided ({outcome}); {report.calls_removed} future calls removed"
     )
@@ -337,10 +324,13 @@ def preview(obj: Invocation, now_text: str | None) -> None:
     with _session(obj, now_text) as session:
         settings = session.settings
         engine = session.engine()
+        recorder = ListingRecorder(engine.calendar)
+        engine.calendar = recorder
         report = engine.cycle(session.now, dry_run=True)
         if Port.CALENDAR in report.failed:
             _report_problems(report)  # exits 1: there is nothing to preview
         composer, interviews = engine.composer, report.interviews
+        written: dict[str, Written] = {}
         shown = 0
         for action in report.planned:
             if isinstance(action, CreateDraft):
@@ -353,6 +343,9 @@ def preview(obj: Invocation, now_text: str | None) -> None:
                 )
                 click.echo(f"=== draft to {action.person.name} <{action.person.email}>")
                 click.echo(f"Subject: {subject}\n\n{body}\n")
+                written.setdefault(action.interview_uid, Written([])).notes.append(
+                    (action.person, body)
+                )
                 shown += 1
             elif isinstance(action, PutOwnEvent):
                 text = composer.compose_own(
@@ -367,22 +360,26 @@ def preview(obj: Invocation, now_text: str | None) -> None:
                     f"=== {action.kind} {local:%a %Y-%m-%d %H:%M %Z}: {text.title}\n"
                     f"{text.description}\n"
                 )
+                if action.kind is OwnKind.CALL:
+                    written.setdefault(
+                        action.interview_uid, Written([])
+                    ).call_script = text.description
                 shown += 1
         if not shown:
             click.echo("nothing would be created now")
         for debrief in debrief_lines(session.store.snapshot()):
-            click.echo(_debrief_text(debrief, settings.profile.timezone))
+            click.echo(status_view.debrief_text(debrief, settings.profile.timezone))
         for line in _explanations(engine, settings):
             click.echo(line)
+        events = recorder.events(session.store.events.events())
+        own = session.store.ledger.own()
+        templates = template_lines(settings.templates_dir)
+        for uid, texts in written.items():
+            interview = interviews[uid]
+            sources = [*user_lines(interview, events, own), *templates]
+            for line in review(interview, texts, settings, sources).lines():
+                click.echo(f"coach: {interview.title}: {line}")
     _report_problems(report)
-
-
-def _debrief_text(debrief: DebriefLine, zone: ZoneInfo) -> str:
-    local = debrief.at.astimezone(zone)
-    filled = "filled in: its notes count" if debrief.filled else "not filled in yet"
-    if debrief.status != "on the calendar":
-        filled = debrief.status
-    return f"debrief {local:%a %Y-%m-%d %H:%M} ({debrief.interview}): {filled}"
 
 
 def _explanations(engine: Engine, settings: Settings) -> list[str]:
@@ -445,6 +442,7 @@ def auth_google(obj: Invocation, client_secrets: Path | None, no_browser: bool) 
             no_browser=no_browser,
             ask=lambda text: click.prompt(text, err=True),
             say=lambda text: click.echo(text, err=True),
+            read_mail=settings.coach.replies,
         )
     for line in lines:
         click.echo(line)

@@ -35,6 +35,7 @@ from daemon.domain.errors import ConfigError
 from daemon.domain.settings import (
     WEEKDAYS,
     BackendChoice,
+    CoachSettings,
     DebriefSettings,
     FollowupSettings,
     InterviewSettings,
@@ -138,6 +139,20 @@ SECTIONS: Mapping[str, _Section] = MappingProxyType(
             },
         ),
         "service": _Section(ServiceSettings, {"interval_minutes": checks.integer(1, 1440)}),
+        "coach": _Section(
+            CoachSettings,
+            {
+                "tone_check": checks.boolean,
+                "similarity_check": checks.boolean,
+                "similarity_percent": checks.integer(50, 100),
+                "send_by_hours": checks.integer(0, 23),
+                "replies": checks.boolean,
+                "handwritten": checks.boolean,
+                "handwritten_time": checks.clock,
+                "cards_dir": checks.local_path,
+                "texts": checks.boolean,
+            },
+        ),
     }
 )
 
@@ -199,6 +214,11 @@ def default_state_path(environ: Mapping[str, str]) -> Path:
     if state_directory and Path(state_directory).is_absolute():
         return Path(state_directory) / STATE_FILE
     return _xdg_dir(environ, "XDG_STATE_HOME", ".local/state") / APP_DIR / STATE_FILE
+
+
+def default_cards_dir(environ: Mapping[str, str]) -> Path:
+    """Where printable cards for handwritten notes go when ``coach.cards_dir`` is not set."""
+    return _xdg_dir(environ, "XDG_DATA_HOME", ".local/share") / APP_DIR / "cards"
 
 
 def _zone_from_path(text: str) -> ZoneInfo | None:
@@ -411,6 +431,7 @@ def parse_settings(
     sections["state"].setdefault("path", default_state_path(environ))
     if "holidays" not in sections["followup"] and not by_table["profile"]:
         sections["followup"]["holidays"] = user_country(Profile(**sections["profile"]))
+    sections["coach"].setdefault("cards_dir", default_cards_dir(environ))
     problems += [problem for table_problems in by_table.values() for problem in table_problems]
     if problems:
         raise ConfigError(problems)
@@ -528,6 +549,32 @@ def _backend_lines(port: Port, choice: BackendChoice) -> list[tuple[str, str]]:
     return backend.describe(choice.options) or [(port.value, choice.backend)]
 
 
+def _coach_lines(settings: Settings) -> list[tuple[str, str]]:
+    coach = settings.coach
+    on = {True: "on", False: "off"}
+    send_by = (
+        f"{coach.send_by_hours} h before the 24-hour mark, while notes are unsent"
+        if coach.send_by_hours
+        else "off"
+    )
+    handwritten = (
+        f"{coach.handwritten_time:%H:%M} the morning after, cards in {coach.cards_dir}"
+        if coach.handwritten
+        else "off"
+    )
+    return [
+        ("tone check", on[coach.tone_check]),
+        (
+            "alike notes",
+            f"flagged at {coach.similarity_percent}% alike" if coach.similarity_check else "off",
+        ),
+        ("send-by", send_by),
+        ("replies", "read from the inbox" if coach.replies else "off"),
+        ("handwritten", handwritten),
+        ("texts", on[coach.texts]),
+    ]
+
+
 def describe(settings: Settings) -> list[str]:
     """Lines for ``followup check-config``: what the settings resolved to."""
     profile = settings.profile
@@ -572,6 +619,7 @@ def describe(settings: Settings) -> list[str]:
         ),
         *_debrief_lines(settings),
         ("cycle", f"every {settings.service.interval_minutes} min"),
+        *_coach_lines(settings),
     ]
     return [f"{label + ':':<16} {value}" for label, value in pairs]
 

@@ -126,6 +126,7 @@ OpenRuntime = Callable[[Settings], Runtime]
 
 def open_runtime(settings: Settings) -> Runtime:
     """The real engine over the configured backends (imported late: only what is used)."""
+    from daemon.app.coached import CoachedEngine
     from daemon.app.wiring import build_engine, open_state
 
     store = open_state(settings)
@@ -134,7 +135,7 @@ def open_runtime(settings: Settings) -> Runtime:
     except BaseException:
         store.close()
         raise
-    return Runtime(engine, store.close)
+    return Runtime(CoachedEngine(engine), store.close)
 
 
 def _state_path(settings: Settings, environ: Mapping[str, str]) -> Path:

@@ -25,10 +25,12 @@ from jinja2 import (
     TemplateSyntaxError,
 )
 
+from daemon.compose import reminders
 from daemon.compose.mime import NAME_LIMIT, SUBJECT_LIMIT, tidy
 from daemon.domain.errors import ConfigError
 from daemon.domain.model import Interview, OwnKind, Person, Role
-from daemon.domain.settings import Profile, Settings
+from daemon.domain.settings import CoachSettings, Profile, Settings
+from daemon.reading.recipients import card_people, note_recipients, texting_people
 from daemon.reading.text import clean_line
 from daemon.reading.zones import employer_zone, zone_name
 
@@ -67,11 +69,16 @@ class Composer:
     """
 
     def __init__(
-        self, templates_dir: Path | None = None, *, settings: Settings | None = None
+        self,
+        templates_dir: Path | None = None,
+        *,
+        settings: Settings | None = None,
+        coach: CoachSettings | None = None,
     ) -> None:
         self._templates_dir = templates_dir
         #: What texts say about the service's own timing (when drafts are made, ...).
         self._settings = settings or Settings()
+        self._coach = coach or self._settings.coach
         loaders: list[BaseLoader] = []
         if templates_dir is not None:
             if not templates_dir.is_dir():
@@ -133,6 +140,10 @@ class Composer:
             return OwnText(title, description)
         if kind is OwnKind.DEBRIEF:
             return self.compose_debrief(interview, profile)
+        if kind is OwnKind.SEND_BY:
+            return self.compose_send_by(interview, profile)
+        if kind is OwnKind.HANDWRITTEN:
+            return self.compose_handwritten(interview, profile)
         raise ValueError(f"no template for own events of kind {kind!r}")
 
     def compose_debrief(self, interview: Interview, profile: Profile) -> OwnText:
@@ -212,6 +223,72 @@ class Composer:
             ],
         }
         return title, self._render(CALL_SCRIPT_TEMPLATE, context)
+
+    def compose_send_by(self, interview: Interview, profile: Profile) -> OwnText:
+        """The send-by reminder: whose notes to send, by when, and whom to text."""
+        mark = (interview.end + reminders.NOTE_DEADLINE).astimezone(profile.timezone)
+        context = {
+            **_common_context(interview, profile),
+            "people": [
+                {
+                    "name": clean_line(p.name, NAME_LIMIT),
+                    "title": clean_line(p.title),
+                    "email": clean_line(p.email),
+                }
+                for p in note_recipients(interview)
+            ],
+            "texts": self._texts(interview, profile),
+            "by_time": f"{mark:%H:%M}",
+            "by_day": f"{mark:%A}, {mark:%B} {mark.day}",
+        }
+        title = reminders.send_by_title(interview, profile, self._coach)
+        description = self._render(reminders.SEND_BY_TEMPLATE, context)
+        return OwnText(title, description, timedelta(0))
+
+    def compose_handwritten(self, interview: Interview, profile: Profile) -> OwnText:
+        """The morning-after reminder to write cards, naming each person's printable card."""
+        people = card_people(interview)
+        names = [clean_line(p.name, NAME_LIMIT) for p in people]
+        context = {
+            **_common_context(interview, profile),
+            "cards": reminders.cards_of(interview, profile, self._coach.cards_dir, people),
+            "cards_dir": str(self._coach.cards_dir or "cards"),
+            "texts": self._texts(interview, profile),
+        }
+        title = (
+            f"Write thank-you cards to {reminders.and_words(names)}"
+            if names
+            else ("Write your thank-you cards")
+        )
+        return OwnText(title, self._render(reminders.HANDWRITTEN_TEMPLATE, context), timedelta(0))
+
+    def text_message(
+        self, interview: Interview, person: Person, profile: Profile
+    ) -> reminders.TextMessage:
+        """A short thank-you text to ``person`` and its ``sms:`` link."""
+        context = {
+            **_common_context(interview, profile),
+            "first_name": clean_line(person.first_name) or clean_line(person.name, NAME_LIMIT),
+            "name": clean_line(person.name, NAME_LIMIT),
+            "topics": _topics(interview, person),
+        }
+        message = " ".join(self._render(reminders.TEXT_TEMPLATE, context).split())
+        return reminders.TextMessage(
+            clean_line(person.name, NAME_LIMIT),
+            _phone(person.phone),
+            message,
+            reminders.sms_link(person.phone, message),
+        )
+
+    def _texts(self, interview: Interview, profile: Profile) -> list[dict[str, str]]:
+        if not self._coach.texts:
+            return []
+        texts = [self.text_message(interview, p, profile) for p in texting_people(interview)]
+        return [
+            {"name": t.name, "phone": t.phone, "sms": t.sms, "message": t.message}
+            for t in texts
+            if t.sms
+        ]
 
     def _note_context(
         self, interview: Interview, person: Person, profile: Profile, *, variant: int, late: bool

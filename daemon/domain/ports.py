@@ -12,11 +12,11 @@ write. Each write in a batch still succeeds or fails on its own.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from daemon.domain.model import CalendarEvent, EventId, OwnKind, OwnTag
 
@@ -185,3 +185,51 @@ class DraftStore(Protocol):
 
 
 KEY_HEADER = "X-Interview-Followup-Key"
+
+
+@dataclass(frozen=True)
+class InboxMessage:
+    """One message in the user's inbox, as much as is needed to tell a reply from an automaton.
+
+    Only headers and the mailbox's short preview are read: no body is kept, and
+    none of it is ever logged.
+    """
+
+    #: The mailbox's id of the message: the same message keeps it across cycles.
+    id: str
+    #: The ``From`` header as written (display name and address).
+    sender: str
+    received: datetime
+    subject: str = ""
+    #: The headers that mark automatic mail (``Auto-Submitted``, ``X-Autoreply``,
+    #: ``Precedence``, ``Return-Path``, ``Content-Type``, ...), names in lower case.
+    headers: Mapping[str, str] = field(default_factory=dict)
+    #: The first words of the text (Gmail's ``snippet``), for out-of-office wording.
+    preview: str = ""
+    #: The mailbox says the user sent it (Gmail's SENT label).
+    sent_by_user: bool = False
+
+
+@runtime_checkable
+class Mailbox(Protocol):
+    """Read access to the inbox, an optional capability of a draft store (Gmail).
+
+    Asked only when the user opted in (``[coach] replies = true``); a store
+    without it simply has no replies to offer.
+    """
+
+    def messages_from(
+        self,
+        since: datetime,
+        addresses: Collection[str],
+        domains: Collection[str],
+        known: Collection[str] = (),
+    ) -> list[InboxMessage]:
+        """Inbox messages received since ``since`` from any of ``addresses`` or ``domains``.
+
+        Messages whose id is in ``known`` were examined before and are left out
+        (not fetched again). Whether a message is a genuine reply is the core's
+        call (``daemon.reading.replies``). Raises ``BackendError`` when the
+        mailbox cannot be read (for Gmail: no ``gmail.readonly`` permission).
+        """
+        ...

@@ -121,6 +121,31 @@ class ServiceSettings:
 
 
 @dataclass(frozen=True)
+class CoachSettings:
+    """Holding the user to the advice (DESIGN.md, "The advice the product enforces")."""
+
+    #: Check notes, custom templates, drafts and call scripts for negative or pushy phrasing.
+    tone_check: bool = True
+    #: Flag notes of one panel that read alike beyond the greeting and signature.
+    similarity_check: bool = True
+    #: How alike (percent, 0-100) two notes' bodies may be before they are flagged.
+    similarity_percent: int = 85
+    #: Put a reminder on the calendar when an interview's notes are still unsent
+    #: this many hours before the 24-hour mark; 0 for none.
+    send_by_hours: int = 4
+    #: Read the inbox for replies from the employer; a reply postpones the next call.
+    replies: bool = False
+    #: Remind to write a handwritten note to people with a mailing address, with a card to print.
+    handwritten: bool = False
+    #: When, the morning after the interview, the handwritten-note reminder is.
+    handwritten_time: time = time(9, 0)
+    #: Where the printable cards are written (set from the environment when not given).
+    cards_dir: Path | None = None
+    #: "Text a thank-you to ..." lines for people known only by a phone number.
+    texts: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
     profile: Profile = field(default_factory=Profile)
     calendar: BackendChoice = field(default_factory=lambda: BackendChoice("ics"))
@@ -132,6 +157,7 @@ class Settings:
     followup: FollowupSettings = field(default_factory=FollowupSettings)
     debrief: DebriefSettings = field(default_factory=DebriefSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
+    coach: CoachSettings = field(default_factory=CoachSettings)
     #: Folder of templates that override the bundled ones (same file names).
     templates_dir: Path | None = None
     #: The config file these settings were read from, if any.

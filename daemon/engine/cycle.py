@@ -149,18 +149,22 @@ class Engine:
             if not dry_run:
                 self._watch_drafts(now, report)
             return report
+        watched = False
         if not dry_run and self._idle(changes, stored, now):
             # Nothing changed and nothing is due: only the drafts are watched.
-            report.idle = True
             self._watch_drafts(now, report)
-            return report
+            watched = True
+            if not report.drafts_gone:
+                report.idle = True
+                return report
+            # A note was sent: what is due changed (its send-by reminder goes), plan now.
 
         unreadable = Unreadable(
             tuple(s.event for s in changes.skipped if s.event is not None),
             frozenset(s.own.key for s in changes.skipped if s.own is not None),
         )
         listing = self._listing(changes, stored)
-        if not dry_run:
+        if not dry_run and not watched:
             self._watch_drafts(now, report)
         snapshot = self.store.snapshot()
         actions = plan(

@@ -3,7 +3,10 @@
 The first call goes on the first allowed slot on a day after the hear-back day;
 the next at least 7 wall-clock days after the previous call's actual time. A
 slot is never on a public holiday, never over another event, and inside the
-employer's working day too when they keep another clock (``slots``).
+employer's working day too when they keep another clock (``slots``). A
+genuine reply from the employer (``[coach] replies``) counts like a call: the
+next call goes at least 7 days after it, and an upcoming call booked earlier
+than that is moved (unless the user chose its time).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from datetime import date, datetime, timedelta
 from daemon.domain.keys import own_key
 from daemon.domain.model import Interview, OwnKind, Person, Role
 from daemon.domain.settings import Settings
-from daemon.planning.actions import Action, PutOwnEvent, RemoveOwnEvent
+from daemon.planning.actions import Action, MoveOwnEvent, PutOwnEvent, RemoveOwnEvent
 from daemon.planning.context import ApplicationContext
 from daemon.planning.public_holidays import holiday_check
 from daemon.planning.slots import Busy, first_slot, wall_clock
@@ -82,7 +85,9 @@ def plan_calls(context: ApplicationContext) -> Sequence[Action]:
             *remove_future(calls, context.now, "its interview left the calendar"),
             *repeat_past_pending(calls, context.now),
         ]
-    return _calls(context.interviews, calls, context.now, context.settings, context.busy)
+    reply = context.state.replies.get(context.application)
+    replied = reply.received if reply is not None else None
+    return _calls(context.interviews, calls, context.now, context.settings, context.busy, replied)
 
 
 def _calls(
@@ -91,6 +96,7 @@ def _calls(
     now: datetime,
     settings: Settings,
     busy: Busy = (),
+    replied: datetime | None = None,
 ) -> list[Action]:
     anchor = interviews[-1]
     grace = timedelta(minutes=settings.interviews.grace_minutes)
@@ -147,13 +153,22 @@ def _calls(
         for c in calls
         if c.status in (OwnStatus.CREATED, OwnStatus.DELETED) and c.key not in withdrawn
     ]
-    if any(c.effective_end > now for c in held):
-        return actions
+    # Only a reply after the latest interview says anything about this round.
+    quiet_until = (
+        wall_clock(replied, zone) + CALL_SPACING
+        if replied is not None and replied > anchor.end
+        else None
+    )
+    upcoming = [c for c in held if c.effective_end > now]
+    if upcoming:
+        return actions + _postponed(upcoming, quiet_until, now, back, settings)
 
     floor = wall_clock(now, zone)
     if held:
         latest = max(wall_clock(c.effective_start, zone) for c in held)
         floor = max(floor, latest + CALL_SPACING)
+    if quiet_until is not None:
+        floor = max(floor, quiet_until)
     start = first_slot(
         floor=floor,
         not_before=now,
@@ -171,6 +186,38 @@ def _calls(
     seq = max((c.seq for c in calls if c.series == anchor.uid), default=-1) + 1
     actions.append(_call_action(anchor, interviews, seq, start, start + duration))
     return actions
+
+
+def _postponed(
+    upcoming: Sequence[OwnRecord],
+    quiet_until: datetime | None,
+    now: datetime,
+    back: date,
+    settings: Settings,
+) -> list[Action]:
+    """Move an upcoming call that a reply made too early; one the user moved stays."""
+    if quiet_until is None:
+        return []
+    zone, rules = settings.profile.timezone, settings.followup
+    moves: list[Action] = []
+    for call in upcoming:
+        if (
+            call.status is not OwnStatus.CREATED
+            or call.start <= now
+            or call.observed_start not in (None, call.start)
+            or wall_clock(call.start, zone) >= quiet_until
+        ):
+            continue
+        start = first_slot(
+            floor=quiet_until,
+            not_before=now,
+            after_day=back,
+            call_days=rules.call_days,
+            call_time=rules.call_time,
+            zone=zone,
+        )
+        moves.append(MoveOwnEvent(call.kind, call.key, start, start + (call.end - call.start)))
+    return moves
 
 
 def _call_action(

@@ -34,6 +34,8 @@ from daemon.planning.calls import plan_calls
 from daemon.planning.context import ApplicationContext
 from daemon.planning.debrief import plan_debriefs
 from daemon.planning.drafts import plan_drafts
+from daemon.planning.handwritten import plan_handwritten
+from daemon.planning.send_by import plan_send_by
 from daemon.reading.debrief import edits, merge_debrief
 from daemon.reading.detection import is_interview
 from daemon.reading.interviews import interpret
@@ -44,7 +46,7 @@ Rule = Callable[[ApplicationContext], Sequence[Action]]
 
 #: One rule per thing the service does for an application. A new kind of own
 #: event is a rule here, a template, and tests.
-RULES: tuple[Rule, ...] = (plan_drafts, plan_calls, plan_debriefs)
+RULES: tuple[Rule, ...] = (plan_drafts, plan_calls, plan_debriefs, plan_send_by, plan_handwritten)
 
 
 def decision_in(text: str) -> str | None:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from daemon.domain.model import Interview
 from daemon.domain.settings import Settings
 from daemon.planning.actions import Action, PutOwnEvent
+from daemon.planning.send_by import wakes as send_by_wakes
 from daemon.store.records import OwnRecord, OwnStatus
 
 #: A full plan at least this often, whatever the moments say: a bound on what a
@@ -32,9 +33,11 @@ def next_wake(
     now: datetime,
     settings: Settings,
 ) -> datetime:
+    interviews = list(interviews)
     grace = timedelta(minutes=settings.interviews.grace_minutes)
     moments = [now + MAX_IDLE]
     moments += [i.end + grace for i in interviews if i.end + grace > now]
     moments += [r.effective_end for r in own if r.status in _HELD and r.effective_end > now]
     moments += [a.end for a in actions if isinstance(a, PutOwnEvent) and a.end > now]
+    moments += [m for m in send_by_wakes(interviews, settings) if m > now]
     return min(moments)

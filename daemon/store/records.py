@@ -107,11 +107,25 @@ class DecisionRecord:
 
 
 @dataclass(frozen=True)
+class ReplyRecord:
+    """A genuine reply from the employer (``[coach] replies``): it postpones the next call."""
+
+    application: str
+    #: The mailbox's id of the message.
+    message_id: str
+    sender: str
+    sender_name: str
+    received: datetime
+
+
+@dataclass(frozen=True)
 class Snapshot:
     interviews: Mapping[str, InterviewRecord] = field(default_factory=dict)
     drafts: Mapping[str, DraftRecord] = field(default_factory=dict)
     own: Mapping[str, OwnRecord] = field(default_factory=dict)
     decisions: Mapping[str, DecisionRecord] = field(default_factory=dict)
+    #: The latest genuine reply of each application, when replies are read.
+    replies: Mapping[str, ReplyRecord] = field(default_factory=dict)
 
     def own_of(self, kind: OwnKind) -> list[OwnRecord]:
         return [record for record in self.own.values() if record.kind is kind]

@@ -157,6 +157,20 @@ MIGRATIONS: tuple[Migration, ...] = (
     CREATE INDEX events_by_series ON events(series);
     DELETE FROM checkpoints WHERE name = 'calendar';
     """,
+    # 4: inbox messages examined for replies from an employer ([coach] replies):
+    # each is fetched once; ``genuine`` ones postpone the next call.
+    """
+    CREATE TABLE inbox (
+        message_id TEXT PRIMARY KEY,
+        application TEXT NOT NULL,
+        genuine INTEGER NOT NULL,
+        sender TEXT NOT NULL,
+        sender_name TEXT NOT NULL,
+        received TEXT NOT NULL,
+        seen_at TEXT NOT NULL
+    );
+    CREATE INDEX inbox_by_application ON inbox(application, received);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -29,7 +29,7 @@ from daemon.store.codec import (
 from daemon.store.event_cache import EventCache
 from daemon.store.ledger import Ledger
 from daemon.store.quarantine import Quarantine
-from daemon.store.records import DecisionRecord, InterviewRecord, Snapshot
+from daemon.store.records import DecisionRecord, InterviewRecord, ReplyRecord, Snapshot
 
 SCHEMA_VERSION = schema.SCHEMA_VERSION
 
@@ -98,6 +98,7 @@ class StateStore:
             drafts={d.key: d for d in self.ledger.drafts()},
             own={o.key: o for o in self.ledger.own()},
             decisions={d.application: d for d in self.decisions()},
+            replies={r.application: r for r in self.replies()},
         )
 
     def interviews(self) -> list[InterviewRecord]:
@@ -126,6 +127,26 @@ class StateStore:
             )
             for row in self._db.execute("SELECT * FROM decisions ORDER BY application")
         ]
+
+    def replies(self) -> list[ReplyRecord]:
+        """The latest genuine reply of each application."""
+        rows = self._db.execute(
+            "SELECT * FROM inbox WHERE genuine = 1 ORDER BY application, received, message_id"
+        )
+        latest: dict[str, ReplyRecord] = {}
+        for row in rows:
+            latest[row["application"]] = ReplyRecord(
+                row["application"],
+                row["message_id"],
+                row["sender"],
+                row["sender_name"],
+                from_utc_text(row["received"]),
+            )
+        return list(latest.values())
+
+    def examined_messages(self) -> set[str]:
+        """Ids of inbox messages looked at before (replies or not): never fetched again."""
+        return {row[0] for row in self._db.execute("SELECT message_id FROM inbox")}
 
     def companies(self) -> dict[str, str]:
         """Application key -> the company name as the user wrote it."""
@@ -207,6 +228,24 @@ class StateStore:
         )
         # A decision changes the plan without any calendar change: the next cycle plans.
         self._db.execute("DELETE FROM checkpoints WHERE name LIKE 'plan.%'")
+
+    def record_message(self, record: ReplyRecord, *, genuine: bool, now: datetime) -> None:
+        """An inbox message examined for replies; a genuine one changes the plan (the next call)."""
+        cursor = self._db.execute(
+            "INSERT INTO inbox(message_id, application, genuine, sender, sender_name, received, "
+            "seen_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING",
+            (
+                record.message_id,
+                record.application,
+                int(genuine),
+                record.sender,
+                record.sender_name,
+                to_utc_text(record.received),
+                to_utc_text(now),
+            ),
+        )
+        if genuine and cursor.rowcount:
+            self._db.execute("DELETE FROM checkpoints WHERE name LIKE 'plan.%'")
 
     def set_checkpoint(self, name: str, value: str) -> None:
         self._db.execute(

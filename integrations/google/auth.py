@@ -25,8 +25,14 @@ from integrations.google import tokens
 PASTE_REDIRECT = "http://127.0.0.1:1/"
 
 
-def scopes_for(options: Mapping[str, Any], backends: Sequence[str]) -> list[str]:
-    """The narrowest scopes for the backends that use the account."""
+def scopes_for(
+    options: Mapping[str, Any], backends: Sequence[str], *, read_mail: bool = False
+) -> list[str]:
+    """The narrowest scopes for the backends that use the account.
+
+    ``read_mail`` (``[coach] replies = true``) adds ``gmail.readonly`` to Gmail's
+    scopes, to see employers' replies; without it the inbox is never asked for.
+    """
     wanted: list[str] = []
     if "google" in backends:
         ids = tuple(options.get("calendar_ids", (scope_names.PRIMARY,)))
@@ -34,6 +40,8 @@ def scopes_for(options: Mapping[str, Any], backends: Sequence[str]) -> list[str]
         wanted.append(scope_names.calendar_scope(ids, calls))
     if "gmail" in backends:
         wanted.append(scope_names.GMAIL_COMPOSE)
+        if read_mail:
+            wanted.append(scope_names.GMAIL_READONLY)
     return wanted
 
 
@@ -45,6 +53,7 @@ def authorize(
     no_browser: bool,
     ask: Callable[[str], str],
     say: Callable[[str], None],
+    read_mail: bool = False,
 ) -> list[str]:
     """Run the consent flow for ``backends`` and store the token; lines to show the user."""
     from google_auth_oauthlib.flow import InstalledAppFlow
@@ -58,7 +67,7 @@ def authorize(
                 " downloaded from Google Cloud) or set it in [google]"
             ]
         )
-    wanted = scopes_for(options, backends)
+    wanted = scopes_for(options, backends, read_mail=read_mail)
     if not wanted:
         raise ConfigError(
             [

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
@@ -23,9 +24,10 @@ from googleapiclient.errors import HttpError
 
 from daemon.compose.mime import check_draft_key, message_bytes, message_id, stored_keys
 from daemon.domain.errors import ItemError
-from daemon.domain.ports import KEY_HEADER, WriteResult
+from daemon.domain.ports import KEY_HEADER, InboxMessage, WriteResult
 from integrations.google.draft_record import DraftRecord
 from integrations.google.errors import backend_error, message_of, status_of
+from integrations.google.inbox import GmailInbox
 from integrations.google.session import GoogleSession
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,18 @@ class GmailDraftStore:
             self._scan(set(unknown), listed)
             self._record.save()
         return {key for key in wanted if self._record.draft_of(key) in listed}
+
+    # -- the optional Mailbox capability (``[coach] replies``) ----------------------------
+
+    def messages_from(
+        self,
+        since: datetime,
+        addresses: Collection[str],
+        domains: Collection[str],
+        known: Collection[str] = (),
+    ) -> list[InboxMessage]:
+        """Inbox messages from the employer's people (see ``inbox.py``; gmail.readonly)."""
+        return GmailInbox(self._session).messages_from(since, addresses, domains, known)
 
     # -- creating ----------------------------------------------------------------------
 

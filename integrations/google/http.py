@@ -6,9 +6,9 @@ can get around them:
 
 * **Never send mail.** ``gmail.compose`` would allow sending drafts and messages.
   Every request is checked against the short list of endpoints the service uses
-  (list/get/insert/patch/delete of events, create/list/get of drafts, the token
-  refresh); anything else, a send or a batch that could wrap one, is refused
-  before a byte leaves the machine.
+  (list/get/insert/patch/delete of events, create/list/get of drafts, GET of
+  inbox messages for replies, the token refresh); anything else, a send or a
+  batch that could wrap one, is refused before a byte leaves the machine.
 * **A write goes out once.** httplib2 sends a request a second time by itself
   when the connection drops after the request went out, which for a POST can
   mean two drafts. Writes here get exactly one attempt on a fresh connection;
@@ -29,11 +29,15 @@ _SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 _CALENDAR = r"(?:^|/)calendar/v3/calendars/[^/]+/events"
 _DRAFTS = r"(?:^|/)gmail/v1/users/[^/]+/drafts"
+#: Inbox reads for replies: GET only (list and get), which can never send.
+_INBOX = r"(?:^|/)gmail/v1/users/[^/]+/messages"
 _ALLOWED: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
     (frozenset({"GET", "POST"}), re.compile(_CALENDAR + "$")),
     (frozenset({"GET", "PATCH", "DELETE"}), re.compile(_CALENDAR + "/[^/]+$")),
     (frozenset({"GET", "POST"}), re.compile(_DRAFTS + "$")),
     (frozenset({"GET"}), re.compile(_DRAFTS + "/[^/]+$")),
+    (frozenset({"GET"}), re.compile(_INBOX + "$")),
+    (frozenset({"GET"}), re.compile(_INBOX + "/[^/]+$")),
 )
 
 

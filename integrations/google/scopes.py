@@ -18,12 +18,16 @@ CALENDAR_EVENTS = _PREFIX + "calendar.events"
 #: Create, read, update and delete drafts. Google's API would also let it send
 #: them; the service refuses every send endpoint in its HTTP layer (``http.py``).
 GMAIL_COMPOSE = _PREFIX + "gmail.compose"
+#: Read messages (not modify, not send): asked for only with ``[coach] replies = true``,
+#: to see replies from employers. Read through ``inbox.py`` (headers and a snippet only).
+GMAIL_READONLY = _PREFIX + "gmail.readonly"
 
 #: Broader scopes that include a narrower one: a token with the broader scope is fine.
 _COVERED_BY: dict[str, tuple[str, ...]] = {
     CALENDAR_OWNED: (CALENDAR_EVENTS, _PREFIX + "calendar"),
     CALENDAR_EVENTS: (_PREFIX + "calendar",),
     GMAIL_COMPOSE: (_PREFIX + "gmail.modify", "https://mail.google.com/"),
+    GMAIL_READONLY: (_PREFIX + "gmail.modify", "https://mail.google.com/"),
 }
 
 #: The calendar id every account has; it is always the user's own.

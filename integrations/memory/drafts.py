@@ -8,12 +8,14 @@ send mail: "sending" only moves a draft to a list, as the user's client would.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from daemon.compose.mime import check_draft_key, message_bytes, parse_message, stored_keys
 from daemon.domain.errors import BackendError, ItemError
-from daemon.domain.ports import WriteResult
+from daemon.domain.ports import InboxMessage, WriteResult
 
 
 class MemoryDraftStore:
@@ -30,6 +32,10 @@ class MemoryDraftStore:
         self.lose_next_response = False
         #: How many drafts were written (a retried create that finds its draft adds none).
         self.writes = 0
+        #: The inbox (the optional ``Mailbox`` capability): (id, raw message, received).
+        self.inbox: list[tuple[str, bytes, datetime]] = []
+        #: How many inbox messages were opened (a known one is not opened again).
+        self.opened = 0
 
     # --- the port ---------------------------------------------------------
 
@@ -66,6 +72,44 @@ class MemoryDraftStore:
         wanted = set(keys)
         return {key for raw in self.sent_folder for key in stored_keys(raw) if key in wanted}
 
+    def messages_from(
+        self,
+        since: datetime,
+        addresses: Collection[str],
+        domains: Collection[str],
+        known: Collection[str] = (),
+    ) -> list[InboxMessage]:
+        """Inbox messages since ``since`` whose sender is one of ``addresses`` or at ``domains``."""
+        self._check_up()
+        wanted = {a.casefold() for a in addresses}
+        found = []
+        for message_id, raw, received in self.inbox:
+            if message_id in known or received < since:
+                continue
+            parsed = message_from_bytes(raw, policy=policy.default)
+            sender = str(parsed.get("From", ""))
+            address = sender.rpartition("<")[2].rstrip(">").strip().casefold()
+            domain = address.rpartition("@")[2]
+            if address not in wanted and not any(
+                domain == d or domain.endswith("." + d) for d in domains
+            ):
+                continue
+            self.opened += 1
+            headers = {name.lower(): str(value) for name, value in parsed.items()}
+            body = parsed.get_body(("plain",)) if isinstance(parsed, EmailMessage) else None
+            preview = str(body.get_content())[:200] if body is not None else ""
+            found.append(
+                InboxMessage(
+                    message_id,
+                    sender,
+                    received,
+                    str(parsed.get("Subject", "")),
+                    headers,
+                    " ".join(preview.split()),
+                )
+            )
+        return found
+
     # --- the user at their mail client ------------------------------------
 
     def user_send(self, key: str) -> None:
@@ -75,6 +119,12 @@ class MemoryDraftStore:
     def user_discard(self, key: str) -> None:
         """The user deletes the draft unsent."""
         del self._drafts[self._id_of(key)]
+
+    def deliver(self, raw: bytes, received: datetime) -> str:
+        """A message arrives in the inbox (a reply, an auto-reply, a bounce)."""
+        message_id = f"inbox-{len(self.inbox) + 1}"
+        self.inbox.append((message_id, raw, received))
+        return message_id
 
     def user_edit(self, key: str, new_body: str) -> None:
         """The user rewrites the text; like Gmail, the draft keeps its id and headers."""

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from daemon.compose.composer import Composer
-from daemon.domain.settings import DebriefSettings, FollowupSettings
+from daemon.domain.settings import CoachSettings, DebriefSettings, FollowupSettings
 from daemon.engine.cycle import CycleReport, Engine
 from daemon.planning.wake import MAX_IDLE
 from daemon.store.state import StateStore
@@ -23,11 +23,17 @@ INTERVIEW = make_event(
 )
 
 
-def setup(*, incremental: bool = False) -> tuple[Engine, MemoryCalendar, MemoryDraftStore]:
+def setup(
+    *, incremental: bool = False, send_by_hours: int = 0
+) -> tuple[Engine, MemoryCalendar, MemoryDraftStore]:
+    # No send-by reminder unless asked for: these tests count the calendar's writes.
+    settings = make_settings(coach=CoachSettings(send_by_hours=send_by_hours))
     calendar = MemoryCalendar((INTERVIEW,), incremental=incremental)
     drafts = MemoryDraftStore()
     # The calls' wake-ups are watched here; debriefs are put on sight (a change).
-    settings = make_settings(debrief=DebriefSettings(enabled=False))
+    settings = make_settings(
+        debrief=DebriefSettings(enabled=False), coach=CoachSettings(send_by_hours=send_by_hours)
+    )
     engine = Engine(settings, calendar, drafts, StateStore.in_memory(), Composer())
     return engine, calendar, drafts
 

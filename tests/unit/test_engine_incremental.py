@@ -16,7 +16,7 @@ import pytest
 from daemon.compose.composer import Composer
 from daemon.domain.model import CalendarEvent, EventId, Interview
 from daemon.domain.ports import EventChanges, Skipped
-from daemon.domain.settings import DebriefSettings, Settings
+from daemon.domain.settings import CoachSettings, DebriefSettings, Settings
 from daemon.engine.cycle import CycleReport, Engine
 from daemon.planning.actions import MarkInterviewRemoved
 from daemon.reading.interviews import interpret
@@ -71,8 +71,10 @@ def make_setup(*, incremental: bool, settings: Settings | None = None) -> Setup:
     calendar = SpyCalendar(incremental=incremental)
     drafts = MemoryDraftStore()
     store = StateStore.in_memory()
-    # The listings are followed with calls alone; debriefs have their own tests.
-    settings = settings or make_settings(debrief=DebriefSettings(enabled=False))
+    # The listings are followed with calls alone; debriefs and reminders have their own tests.
+    settings = settings or make_settings(
+        debrief=DebriefSettings(enabled=False), coach=CoachSettings(send_by_hours=0)
+    )
     engine = Engine(settings, calendar, drafts, store, Composer())
     return Setup(calendar, drafts, store, engine)
 

@@ -200,6 +200,7 @@ def test_calls_over_time(scenario, lead_hours, hear_back_shift, steps):
         live_upcoming = [c for c in world.live_calls() if c.effective_end > now]
         assert len(live_upcoming) <= 1, "more than one upcoming call"
 
+    # Calls only: debriefs and the send-by reminder are other kinds, with rules of their own.
     created = [
         (t, a) for t, a in world.history if isinstance(a, PutOwnEvent) and a.kind is OwnKind.CALL
     ]

@@ -100,7 +100,7 @@ def test_a_version_1_database_migrates_and_keeps_its_data(tmp_path: Path) -> Non
 
     store = StateStore.open(path)
     try:
-        assert store.schema_version == SCHEMA_VERSION == 3
+        assert store.schema_version == SCHEMA_VERSION == 4
         assert [(d.key, d.remote_id) for d in store.ledger.drafts()] == [("k1", "r1")]
         (call,) = store.ledger.own()
         assert (call.key, call.kind, call.series, call.interview_uid, call.remote_id) == (
@@ -124,7 +124,7 @@ def test_a_version_1_database_migrates_and_keeps_its_data(tmp_path: Path) -> Non
         store.close()
     # Opening again migrates nothing more, and the file now says it is ours.
     store = StateStore.open(path)
-    assert store.schema_version == 3
+    assert store.schema_version == SCHEMA_VERSION
     store.close()
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
