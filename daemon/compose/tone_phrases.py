@@ -72,7 +72,8 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "deadline",
         r"\b(?:respond|reply|answer|decide|let me know|get back to me|hear from you|"
         r"hear back|an? (?:answer|decision|response|reply))\b[^.!?\n]{0,25}?"
-        r"\b(?:by|before|no later than|within)\b",
+        # Not the notes' own label ("Hear back by: Dec 4"): that is the user's record.
+        r"\b(?:by|before|no later than|within)\b(?!\s*:)",
     ),
     ("deadline", r"\bno later than\b"),
     ("deadline", rf"\b(?:my|a) deadline (?:is|for (?:a|an|your|the) {_ANSWER})\b"),

@@ -105,3 +105,11 @@ def test_the_bundled_templates_raise_no_finding() -> None:
     written = written_for(interview, Composer(), settings, interview.people[0], with_call=True)
     assert len(written.texts()) == 3
     assert review(interview, written, settings, []).findings == []
+
+
+def test_the_notes_own_hear_back_label_is_no_deadline() -> None:
+    """``Hear back by: Dec 4`` is a notes label the product documents, not a demand."""
+    from daemon.compose.tone import check_line
+
+    assert check_line("Hear back by: Dec 4", "notes line 3") == []
+    assert check_line("I need to hear back by Friday", "notes line 3") != []
