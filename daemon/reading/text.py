@@ -114,12 +114,17 @@ def _without_mailto(address: str) -> str:
     return candidate
 
 
+_DOMAIN_SPELLING = re.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?")
+
+
 def email_domain(address: str) -> str:
     """The domain of ``address``, lowercase and in ASCII (IDNA) form when it is an address."""
     try:
         return parse_address(address.strip()).domain
     except AddressError:
-        return address.rpartition("@")[2].casefold() if "@" in address else ""
+        domain = address.rpartition("@")[2].strip().casefold() if "@" in address else ""
+        # Not an address: its "domain" is only trusted as far as a domain can be spelled.
+        return domain if _DOMAIN_SPELLING.fullmatch(domain) else ""
 
 
 def tag_pattern(tag_regex: str) -> re.Pattern[str]:
