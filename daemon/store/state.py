@@ -27,6 +27,7 @@ from daemon.store.codec import (
     to_utc_text,
 )
 from daemon.store.event_cache import EventCache
+from daemon.store.faults import state_error
 from daemon.store.ledger import Ledger
 from daemon.store.quarantine import Quarantine
 from daemon.store.records import DecisionRecord, InterviewRecord, ReplyRecord, Snapshot
@@ -70,6 +71,19 @@ class StateStore:
             yield
 
     @contextmanager
+    def guarded(self) -> Iterator[None]:
+        """SQLite's errors in the block come out as a ``StateError`` naming this file.
+
+        A full disk, a read-only folder or a page found damaged by a query then
+        reach the user as what happened to which file and what to do, and the
+        service can tell waiting (full, read-only) from asking (damaged).
+        """
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise state_error(self.path, error) from error
+
+    @contextmanager
     def exclusive(self, timeout: float = 120.0) -> Iterator[None]:
         """Only one cycle at a time, across processes (``once`` while ``run`` runs).
 
@@ -88,7 +102,7 @@ class StateStore:
                 f"another followup process has been busy with {self.path} for {timeout:.0f} s"
             ) from None
         except OSError as error:
-            raise BackendError(f"state lock {lock_path}: {error}") from error
+            raise state_error(self.path, error, f"cannot lock {lock_path.name}") from error
 
     # -- reading -------------------------------------------------------------------
 
@@ -164,6 +178,15 @@ class StateStore:
                 "SELECT 1 FROM own_events WHERE status IN ('pending', 'removing') LIMIT 1"
             ).fetchone()
             or db.execute("SELECT 1 FROM quarantine LIMIT 1").fetchone()
+        )
+
+    def is_new(self) -> bool:
+        """Nothing recorded yet: a first start, or a state file that was lost."""
+        db = self._db
+        return not (
+            db.execute("SELECT 1 FROM interviews LIMIT 1").fetchone()
+            or db.execute("SELECT 1 FROM drafts LIMIT 1").fetchone()
+            or db.execute("SELECT 1 FROM own_events LIMIT 1").fetchone()
         )
 
     def checkpoint(self, name: str) -> str | None:
