@@ -188,14 +188,19 @@ def rebuild(
             DraftStatus.CREATED,
         )
     records = (*followed, *(InterviewRecord(iv, iv.end + HELD) for iv in held))
+    gone = [d.key for d in drafts.values() if d.status is DraftStatus.GONE]
+    try:
+        seen_sent = len(draft_store.sent(gone) or ()) if gone else 0
+    except BackendError:
+        seen_sent = 0
+    sent_note = f" ({seen_sent} of them seen in the sent mail)" if seen_sent else ""
 
     lines[:0] = [
         f"the state was new but the calendar holds {len(own_events)} events this service wrote:"
         " rebuilt from them and from the drafts folder",
         f"found again: {_counted(adopted)} about {_plural(len(evidence.own), 'interview')},"
         f" {_plural(len(present), 'draft')} still in the drafts folder; {taken_as_sent} due"
-        " notes not in it"
-        " were taken as sent and are not written again",
+        f" notes not in it were taken as sent{sent_note} and are not written again",
     ]
     lines.extend(
         _not_rebuilt(

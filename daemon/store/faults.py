@@ -88,9 +88,8 @@ def state_error(path: Path | None, error: BaseException, doing: str = "") -> Sta
         if primary in _DAMAGED_CODES:
             return StateError(path, f"is damaged: {detail}", damaged_advice(path), "refused")
         if primary in _UNWRITABLE_CODES or primary is None:
-            return StateError(
-                path, f"cannot be written: {detail}", unwritable_advice(path), "unwritable"
-            )
+            verb = "cannot be opened" if primary == sqlite3.SQLITE_CANTOPEN else "cannot be written"
+            return StateError(path, f"{verb}: {detail}", unwritable_advice(path), "unwritable")
         # Busy past the timeout, a constraint, a bug: not the user's to fix by hand.
         return StateError(path, detail, unwritable_advice(path), "unwritable")
     if isinstance(error, OSError):
