@@ -32,6 +32,7 @@ _UNWRITABLE_CODES = {
     sqlite3.SQLITE_PERM,
 }
 _DAMAGED_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 _UNWRITABLE_ERRNOS = {
     errno.ENOSPC,
     errno.EDQUOT,
@@ -75,14 +76,23 @@ def damaged_advice(path: Path | None) -> str:
     )
 
 
+def _primary(error: sqlite3.Error) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def is_fault(error: sqlite3.Error) -> bool:
+    """Whether ``error`` is about the file (full, read-only, damaged, busy), not a bug."""
+    return _primary(error) in _UNWRITABLE_CODES | _DAMAGED_CODES | _BUSY_CODES
+
+
 def state_error(path: Path | None, error: BaseException, doing: str = "") -> StateError:
     """The ``StateError`` for an exception met while opening, reading or writing the state."""
     what = f"{doing}: " if doing else ""
     if isinstance(error, StateError):
         return error
     if isinstance(error, sqlite3.Error):
-        code = getattr(error, "sqlite_errorcode", None)
-        primary = code & 0xFF if isinstance(code, int) else None
+        primary = _primary(error)
         name = getattr(error, "sqlite_errorname", "") or type(error).__name__
         detail = f"{what}{error} ({name})"
         if primary in _DAMAGED_CODES:
@@ -90,7 +100,14 @@ def state_error(path: Path | None, error: BaseException, doing: str = "") -> Sta
         if primary in _UNWRITABLE_CODES or primary is None:
             verb = "cannot be opened" if primary == sqlite3.SQLITE_CANTOPEN else "cannot be written"
             return StateError(path, f"{verb}: {detail}", unwritable_advice(path), "unwritable")
-        # Busy past the timeout, a constraint, a bug: not the user's to fix by hand.
+        if primary in _BUSY_CODES:
+            return StateError(
+                path,
+                f"is busy: {detail}",
+                "Another program has held it for a long time (an open sqlite3 shell?): close"
+                " it; the next cycle tries again.",
+                "unwritable",
+            )
         return StateError(path, detail, unwritable_advice(path), "unwritable")
     if isinstance(error, OSError):
         reason = error.strerror or str(error)

@@ -11,9 +11,10 @@ beside itself (``state.sqlite3.v<N>.bak``, mode 0600, with SQLite's backup API,
 so a copy taken while another process writes is still consistent).
 
 A file that is damaged is refused with a message naming it and what to do,
-never replaced: ``PRAGMA quick_check`` runs at every open (about 15 ms per MB,
-once per process), so bytes overwritten in a page nothing happened to read yet
-are found before anything is written over them. Errors come out as
+never replaced: ``PRAGMA quick_check`` runs at every open (a few milliseconds
+per MB, ``bench/state_open.py``: 2 ms for a busy year's 1 MB, 17 ms at 5 MB), so
+bytes overwritten in a page nothing happened to read yet are found before
+anything is written over them. Errors come out as
 ``faults.StateError``, which says whether to wait (a full or read-only disk)
 or to ask the user (a damaged file).
 """

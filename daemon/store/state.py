@@ -17,7 +17,7 @@ from pathlib import Path
 
 from daemon.domain.errors import BackendError
 from daemon.domain.model import Interview
-from daemon.store import locks, schema
+from daemon.store import faults, locks, schema
 from daemon.store.codec import (
     from_utc_text,
     interview_from_json,
@@ -27,7 +27,6 @@ from daemon.store.codec import (
     to_utc_text,
 )
 from daemon.store.event_cache import EventCache
-from daemon.store.faults import state_error
 from daemon.store.ledger import Ledger
 from daemon.store.quarantine import Quarantine
 from daemon.store.records import DecisionRecord, InterviewRecord, ReplyRecord, Snapshot
@@ -81,7 +80,9 @@ class StateStore:
         try:
             yield
         except sqlite3.Error as error:
-            raise state_error(self.path, error) from error
+            if not faults.is_fault(error):
+                raise  # a bug (a constraint, a misuse): reported as one
+            raise faults.state_error(self.path, error) from error
 
     @contextmanager
     def exclusive(self, timeout: float = 120.0) -> Iterator[None]:
@@ -102,7 +103,7 @@ class StateStore:
                 f"another followup process has been busy with {self.path} for {timeout:.0f} s"
             ) from None
         except OSError as error:
-            raise state_error(self.path, error, f"cannot lock {lock_path.name}") from error
+            raise faults.state_error(self.path, error, f"cannot lock {lock_path.name}") from error
 
     # -- reading -------------------------------------------------------------------
 

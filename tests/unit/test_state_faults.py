@@ -11,13 +11,16 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from daemon.compose.composer import Composer
+from daemon.domain.model import OwnKind
 from daemon.engine.cycle import Engine
 from daemon.store.faults import StateError
+from daemon.store.records import OwnRecord, OwnStatus
 from daemon.store.schema import MIGRATIONS, SCHEMA_VERSION, backup_path
 from daemon.store.state import StateStore
 from integrations.memory.calendar import MemoryCalendar
@@ -230,4 +233,25 @@ def test_a_full_database_when_the_intents_are_written_writes_nothing_remotely(tm
     assert (report.drafts_created, report.calls_created) == (40, 1)
     engine.cycle(at("2026-12-01 12:10"))
     assert (drafts.writes, calendar.own_created) == (40, 1)
+    store.close()
+
+
+def test_a_bug_met_in_the_state_is_not_dressed_up_as_a_fault_of_the_file(tmp_path):
+    """A constraint broken by the program's own mistake stays an error a bug report can use."""
+    store = StateStore.open(tmp_path / "state.sqlite3")
+    call = OwnRecord(
+        "k1",
+        OwnKind.CALL,
+        "acme",
+        "iv",
+        "iv",
+        0,
+        at("2026-12-08 10:00"),
+        at("2026-12-08 10:15"),
+        OwnStatus.CREATED,
+    )
+    twin = replace(call, key="k2")  # the same call under another key: a bug
+    with pytest.raises(sqlite3.IntegrityError), store.guarded(), store.transaction():
+        store.ledger.adopt_own([call, twin], at("2026-12-01 12:00"))
+    assert store.ledger.own() == []
     store.close()
