@@ -38,12 +38,13 @@ from datetime import datetime, timedelta
 from daemon.compose.composer import Composer
 from daemon.domain.errors import BackendError
 from daemon.domain.keys import draft_key, own_key
-from daemon.domain.model import CalendarEvent, Interview, OwnKind, Person, Role
+from daemon.domain.model import CalendarEvent, Interview, OwnKind, Person
 from daemon.domain.ports import DraftStore
 from daemon.domain.settings import Settings
 from daemon.planning.actions import CreateDraft, RecordDecision, RecordInterview
 from daemon.planning.calls import person_to_call
 from daemon.planning.planner import plan
+from daemon.reading.recipients import note_recipients
 from daemon.store.codec import CodecError, from_utc_text, to_utc_text
 from daemon.store.records import (
     DraftKind,
@@ -62,6 +63,9 @@ log = logging.getLogger(__name__)
 REPORT = "rebuild.report"
 #: Numbers are searched until this many in a row match nothing: a year of weekly calls.
 SEQ_GAP = 52
+#: Kinds written as soon as an interview is seen: proof that it was seen, not that its
+#: notes were due (every other kind is written only after the interview).
+SEEN_ONLY = frozenset({OwnKind.DEBRIEF})
 #: A held interview counts as first seen this long after it ended: no look-back reaches it.
 HELD = timedelta(days=3650)
 
@@ -103,11 +107,17 @@ def needed(store: StateStore, checkpoint: str | None, events: Sequence[CalendarE
 
 @dataclass
 class _Evidence:
+    """What the service left behind, by interview uid."""
+
+    #: Every own event found again.
     own: dict[str, list[OwnRecord]] = field(default_factory=lambda: defaultdict(list))
+    #: Own events that are only written once an interview's notes are due (not debriefs).
+    after: set[str] = field(default_factory=set)
+    #: Interviews with a draft still in the drafts folder.
     drafts: set[str] = field(default_factory=set)
 
     def of(self, uid: str) -> bool:
-        return uid in self.own or uid in self.drafts
+        return uid in self.after or uid in self.drafts
 
 
 def rebuild(
@@ -118,43 +128,43 @@ def rebuild(
     now: datetime,
 ) -> Rebuilt:
     own_events = {e.own.key: e for e in events if e.own}
-    interviews = _interviews(events, settings, now)
+    # Keys were made from the interviews as their invitations read: match with those.
+    adopted = _match_own(
+        own_events, _interviews(Snapshot(), events, settings, now), composer, settings
+    )
+    # What the user wrote into a debrief is part of its interview's notes (people too).
+    interviews = _interviews(Snapshot(own={o.key: o for o in adopted}), events, settings, now)
     evidence = _Evidence()
-    adopted = _match_own(own_events, interviews, composer, settings)
     for record in adopted:
         evidence.own[record.interview_uid].append(record)
+        if record.kind not in SEEN_ONLY:
+            evidence.after.add(record.interview_uid)
 
     candidates = _draft_candidates(interviews.values())
     lines: list[str] = []
-    try:
-        present = draft_store.present(candidates) if candidates else set()
-    except BackendError as error:
-        present = set()
-        lines.append(
-            f"the drafts folder could not be read ({error}): none of its drafts were found"
-            " again; due notes of handled interviews are still taken as written"
-        )
+    present = _present(draft_store, candidates, lines)
     evidence.drafts = {candidates[key][0].uid for key in present}
 
-    traced = [interviews[uid] for uid in interviews if evidence.of(uid)]
-    last_trace = max((i.end for i in traced), default=None)
+    last_trace = max((iv.end for uid, iv in interviews.items() if evidence.of(uid)), default=None)
 
     def handled(interview: Interview) -> bool:
         return evidence.of(interview.uid) or (
             last_trace is not None and interview.end <= last_trace
         )
 
-    # Interviews with own events of their own keep following them up: seen no
-    # later than their end, so they stay within the look-back however old.
+    # Handled interviews with follow-up events of their own keep being followed up:
+    # seen no later than their end, so they stay within the look-back however old.
     followed = [
-        InterviewRecord(iv, min([iv.end, *(o.start for o in evidence.own[iv.uid])]))
+        InterviewRecord(iv, min([iv.end, *(o.start for o in evidence.own[uid])]))
         for uid, iv in sorted(interviews.items())
-        if uid in evidence.own
+        if handled(iv) and uid in evidence.after
     ]
-    # Handled, yet no event of the service is about them: their calls were removed
-    # (the application decided) or deleted. Due notes are looked for as if they were
-    # seen now; from then on they are held: never followed up again.
-    held = [iv for uid, iv in sorted(interviews.items()) if handled(iv) and uid not in evidence.own]
+    # Handled, yet no follow-up event is about them: their calls were removed (the
+    # application decided) or deleted. Due notes are looked for as if they were seen
+    # now; from then on they are held: never followed up again.
+    held = [
+        iv for uid, iv in sorted(interviews.items()) if handled(iv) and uid not in evidence.after
+    ]
     partial = Snapshot(
         interviews={
             **{iv.uid: InterviewRecord(iv, now) for iv in held},
@@ -169,10 +179,9 @@ def rebuild(
     for action in actions:
         if not isinstance(action, CreateDraft):
             continue
-        interview = interviews[action.interview_uid]
         if action.key in present:
             drafts[action.key] = _draft(action, DraftStatus.CREATED)
-        elif handled(interview):
+        elif handled(interviews[action.interview_uid]):
             drafts[action.key] = _draft(action, DraftStatus.GONE)
             taken_as_sent += 1
     for key in sorted(present - drafts.keys()):
@@ -202,14 +211,27 @@ def rebuild(
         f" {_plural(len(present), 'draft')} still in the drafts folder; {taken_as_sent} due"
         f" notes not in it were taken as sent{sent_note} and are not written again",
     ]
-    lines.extend(
-        _not_rebuilt(
-            interviews, evidence, handled, decided, len(own_events) - len(adopted), now, settings
-        )
-    )
+    unmatched = len(own_events) - len(adopted)
+    lines += _not_rebuilt(interviews, evidence, handled, decided, unmatched, now, settings)
     for line in lines:
         log.warning("state rebuild: %s", line)
     return Rebuilt(records, tuple(adopted), tuple(drafts.values()), tuple(lines))
+
+
+def _present(
+    draft_store: DraftStore, candidates: Mapping[str, object], lines: list[str]
+) -> set[str]:
+    """Which of the candidate drafts are still in the drafts folder."""
+    if not candidates:
+        return set()
+    try:
+        return draft_store.present(candidates)
+    except BackendError as error:
+        lines.append(
+            f"the drafts folder could not be read ({error}): none of its drafts were found"
+            " again; due notes of handled interviews are still taken as written"
+        )
+        return set()
 
 
 def _not_rebuilt(
@@ -246,7 +268,7 @@ def _not_rebuilt(
     for application, interview in sorted(latest.items()):
         if not handled(interview) or application in decided:
             continue
-        (followed if interview.uid in evidence.own else held).append(_company(interview))
+        (followed if interview.uid in evidence.after else held).append(_company(interview))
     for company in held:
         lines.append(
             f"not rebuilt: {company}: handled before, but none of its follow-up calls is on the"
@@ -268,12 +290,12 @@ def _company(interview: Interview) -> str:
 
 
 def _interviews(
-    events: Sequence[CalendarEvent], settings: Settings, now: datetime
+    state: Snapshot, events: Sequence[CalendarEvent], settings: Settings, now: datetime
 ) -> dict[str, Interview]:
-    """Every interview on the calendar, read as the planner reads them."""
+    """Every interview on the calendar, read as the planner reads them over ``state``."""
     return {
         a.interview.uid: a.interview
-        for a in plan(Snapshot(), events, now, settings)
+        for a in plan(state, events, now, settings)
         if isinstance(a, RecordInterview)
     }
 
@@ -321,7 +343,7 @@ def _own(
 ) -> OwnRecord:
     person = person_to_call(rounds)
     try:
-        text = composer.compose_own(kind, interview, person, settings.profile)
+        text = composer.compose_own(kind, interview, person, settings.profile, start=event.start)
         # What the service writes into such an event now: the lines the user added
         # (a ``#decided``) are what differs, as for an event recorded when written.
         written = f"{text.title}\n{text.description}"
@@ -345,13 +367,11 @@ def _own(
 
 def _draft_candidates(interviews: Iterable[Interview]) -> dict[str, tuple[Interview, Person]]:
     """Every draft key the service could have used, and for whom."""
-    found: dict[str, tuple[Interview, Person]] = {}
-    for interview in interviews:
-        for person in interview.people:
-            email = person.email.strip().casefold()
-            if email and (person.met or person.role is Role.DECISION_MAKER):
-                found.setdefault(draft_key(interview.uid, email), (interview, person))
-    return found
+    return {
+        draft_key(interview.uid, person.email): (interview, person)
+        for interview in interviews
+        for person in note_recipients(interview)
+    }
 
 
 def _draft(action: CreateDraft, status: DraftStatus) -> DraftRecord:

@@ -127,7 +127,7 @@ def main() -> None:
     clock.advance(timedelta(minutes=5))
     service.run_now()
     outcome["drafts_later"] = len(drafts(folder / "Drafts"))
-    outcome["calls_later"] = (folder / "calls.ics").read_text().count("BEGIN:VEVENT")
+    outcome["calls_later"] = (folder / "calls.ics").read_text().count("KIND:call")
     service.shutdown()
 
     # Stopped cleanly (no -wal or -shm beside the file), then the folder goes read-only:

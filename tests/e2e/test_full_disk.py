@@ -45,13 +45,13 @@ def test_recording_the_results_on_a_full_disk_loses_nothing_and_repeats_nothing(
     assert "disk I/O error (SQLITE_IOERR_WRITE)" in first["error"]
     assert "Make room on the disk" in first["error"]
     # The writes happened before the disk filled; the state still holds together.
-    assert outcome["writes_after_fault"] == [5, 1]
+    assert outcome["writes_after_fault"] == [5, 2]  # the notes, the call and the debrief
     assert outcome["quick_check"] == "ok"
     # Room again: the intents found their writes by key, nothing is written twice.
     assert outcome["second"]["error"] is None and outcome["second"]["problems"] == []
-    assert outcome["writes_after_second"] == [5, 1]
-    assert outcome["statuses_after_second"] == ["created"] * 6
-    assert outcome["writes_after_third"] == [5, 1]
+    assert outcome["writes_after_second"] == [5, 2]
+    assert outcome["statuses_after_second"] == ["created"] * 7
+    assert outcome["writes_after_third"] == [5, 2]
 
 
 def setup_folder(folder: Path) -> Followup:
@@ -68,8 +68,13 @@ def whole_drafts(folder: Path) -> list[str]:
 
 
 def own_events(folder: Path) -> list[str]:
+    """The service's events in the calendar by kind (the interview's debrief, the call)."""
     calendar = icalendar.Calendar.from_ical((folder / "calendar.ics").read_bytes())
-    return [str(e["SUMMARY"]) for e in calendar.walk("VEVENT") if e.get("X-INTERVIEW-FOLLOWUP-KEY")]
+    return sorted(
+        str(e["X-INTERVIEW-FOLLOWUP-KIND"])
+        for e in calendar.walk("VEVENT")
+        if e.get("X-INTERVIEW-FOLLOWUP-KEY")
+    )
 
 
 def test_a_full_maildir_is_reported_and_its_drafts_written_once_room_is_back(tmp_path):
@@ -79,7 +84,7 @@ def test_a_full_maildir_is_reported_and_its_drafts_written_once_room_is_back(tmp
     (problem,) = outcome["problems"]
     assert problem.startswith("drafts: maildir ") and "File too large" in problem
     # The drafts never reached cur/ or new/; the call had room and was written.
-    assert whole_drafts(tmp_path) == [] and len(own_events(tmp_path)) == 1
+    assert whole_drafts(tmp_path) == [] and own_events(tmp_path) == ["call", "debrief"]
 
     out = followup("once", "--now", "2026-12-01T15:06+01:00").stdout
     assert "2 drafts created" in out
@@ -88,7 +93,7 @@ def test_a_full_maildir_is_reported_and_its_drafts_written_once_room_is_back(tmp
         "Dana Lee <dana@acme.example>",
         "Sam Okafor <sam@acme.example>",
     ]
-    assert len(own_events(tmp_path)) == 1
+    assert own_events(tmp_path) == ["call", "debrief"]
 
 
 def test_a_full_disk_from_the_calendar_write_on_leaves_the_calendar_whole(tmp_path):
@@ -104,7 +109,7 @@ def test_a_full_disk_from_the_calendar_write_on_leaves_the_calendar_whole(tmp_pa
 
     followup("once", "--now", "2026-12-01T15:06+01:00")
     followup("once", "--now", "2026-12-01T15:11+01:00")
-    assert len(whole_drafts(tmp_path)) == 2 and len(own_events(tmp_path)) == 1
+    assert len(whole_drafts(tmp_path)) == 2 and own_events(tmp_path) == ["call", "debrief"]
     (app,) = followup.status("2026-12-01T15:11+01:00")
     assert sorted(d["status"] for d in app["drafts"]) == ["created", "created"]
     assert app["next_call"] == "2026-12-08T09:00:00+00:00"

@@ -85,8 +85,8 @@ def test_a_deleted_state_writes_no_second_round(followup: Followup) -> None:
     assert draft_files(followup.folder) == files
     assert calls(followup) == before
     # Said once, where a user of `followup once` (or the journal) sees it.
-    assert result.stderr.count("the state was new but the calendar holds 2 events") == 1
-    assert "found again: 2 calls about 1 interview, 2 drafts still in the drafts folder" in (
+    assert result.stderr.count("the state was new but the calendar holds 4 events") == 1
+    assert "found again: 2 calls, 2 debriefs about 2 interviews, 2 drafts still in the drafts" in (
         result.stderr
     )
     assert "Globex: handled before, but none of its follow-up calls" in result.stderr

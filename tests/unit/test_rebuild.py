@@ -59,7 +59,11 @@ class World:
 
     @property
     def writes(self) -> tuple[int, int]:
+        """Drafts written, own events written (a debrief per interview, and the calls)."""
         return self.drafts.writes, self.calendar.own_created
+
+    def call_seqs(self) -> list[int]:
+        return [o.seq for o in self.engine.store.ledger.own() if o.kind is OwnKind.CALL]
 
     def call_keys(self) -> list[str]:
         return [e.own.key for e in self.calendar.own_events(OwnKind.CALL) if e.own]
@@ -67,38 +71,39 @@ class World:
 
 def test_after_the_loss_nothing_is_written_again_and_the_calls_go_on():
     world = World(ACME)
-    world.cycle(at("2026-12-01 12:00"))  # two notes, the first call (Tue Dec 8)
+    world.cycle(at("2026-12-01 12:00"))  # two notes, the first call (Tue Dec 8), a debrief
     sam = next(d for d in world.engine.store.ledger.drafts() if d.email.startswith("sam"))
     world.drafts.user_send(sam.key)
     world.cycle(at("2026-12-08 11:00"))  # the call passed: the next one (Dec 15)
-    assert world.writes == (2, 2)
+    assert world.writes == (2, 3)
 
     world.fresh()
     report = world.cycle(at("2026-12-08 11:05"))
     assert (report.drafts_created, report.calls_created) == (0, 0)
-    assert world.writes == (2, 2)
-    assert report.rebuilt[0].startswith("the state was new but the calendar holds 2 events")
+    assert world.writes == (2, 3)
+    assert report.rebuilt[0].startswith("the state was new but the calendar holds 3 events")
     assert (
-        "found again: 2 calls about 1 interview, 1 draft still in the drafts folder;"
-        in (report.rebuilt[1])
+        "found again: 2 calls, 1 debrief about 1 interview, 1 draft still in the drafts folder;"
+        in report.rebuilt[1]
     )
     assert (
         "1 due notes not in it were taken as sent (1 of them seen in the sent mail)"
-        in (report.rebuilt[1])
+        in report.rebuilt[1]
     )
     store = world.engine.store
     assert {d.email: d.status for d in store.ledger.drafts()} == {
         "dana@acme.example": DraftStatus.CREATED,
         "sam@acme.example": DraftStatus.GONE,
     }
-    assert [(o.seq, o.status) for o in store.ledger.own()] == [
-        (0, OwnStatus.CREATED),
-        (1, OwnStatus.CREATED),
+    assert sorted((o.kind, o.seq, o.status) for o in store.ledger.own()) == [
+        (OwnKind.CALL, 0, OwnStatus.CREATED),
+        (OwnKind.CALL, 1, OwnStatus.CREATED),
+        (OwnKind.DEBRIEF, 0, OwnStatus.CREATED),
     ]
     # The series goes on as if nothing had happened: one call a week, numbers not reused.
     world.cycle(at("2026-12-15 11:00"))
-    assert world.writes == (2, 3)
-    assert [o.seq for o in store.ledger.own()] == [0, 1, 2]
+    assert world.writes == (2, 4)
+    assert world.call_seqs() == [0, 1, 2]
     # The report is kept for `followup status`, and said only once.
     assert not world.cycle(at("2026-12-15 11:05")).rebuilt
 
@@ -114,7 +119,7 @@ def test_a_call_the_user_deleted_leaves_a_gap_the_numbers_are_found_across():
     assert len(keys) == 3
     world.fresh()
     world.cycle(at("2026-12-22 11:05"))
-    assert [o.seq for o in world.engine.store.ledger.own()] == [0, 2, 3]
+    assert world.call_seqs() == [0, 2, 3]
     assert world.call_keys() == keys
 
 
@@ -157,11 +162,11 @@ def test_an_application_decided_before_its_first_call_is_held_and_said():
     world.cycle(at("2026-12-01 09:00"))  # its call goes
     world.cycle(at("2026-12-01 12:00"))  # Acme
     world.drafts.user_send(next(iter(world.drafts.present(_keys(world, "kim")))))
-    assert world.writes == (3, 2)
+    assert world.writes == (3, 4)  # a debrief and a call each
 
     world.fresh()
     report = world.cycle(at("2026-12-01 12:05"))
-    assert world.writes == (3, 2)  # no second note to Kim, no new Globex call
+    assert world.writes == (3, 4)  # no second note to Kim, no new Globex call
     assert any(
         line.startswith("not rebuilt: Globex: handled before, but none of its follow-up calls")
         for line in report.rebuilt
@@ -169,7 +174,7 @@ def test_an_application_decided_before_its_first_call_is_held_and_said():
     assert any(line.endswith("its follow-up calls go on: Acme") for line in report.rebuilt)
     # Weeks later still nothing for Globex; Acme's calls go on.
     world.cycle(at("2026-12-08 11:00"))
-    assert world.writes == (3, 3)
+    assert world.writes == (3, 5)
 
 
 def test_an_interview_after_the_last_trace_is_new_and_said():
@@ -188,7 +193,7 @@ def test_events_whose_interview_left_the_calendar_are_left_alone_and_said():
     world.calendar.remove_event(ACME.id)
     world.fresh()
     report = world.cycle(at("2026-12-01 12:05"))
-    assert "not rebuilt: 1 events of the service match no interview" in report.rebuilt[2]
+    assert "not rebuilt: 2 events of the service match no interview" in report.rebuilt[2]
     assert len(world.call_keys()) == 1 and world.engine.store.ledger.own() == []
 
 
@@ -217,8 +222,21 @@ def test_an_unreadable_drafts_folder_is_said_and_no_note_is_written_twice():
     assert any(line.startswith("the drafts folder could not be read") for line in report.rebuilt)
     world.drafts.outage = False
     world.cycle(at("2026-12-01 12:10"))
-    assert world.writes == (2, 1)
+    assert world.writes == (2, 2)
 
 
 def _keys(world: World, who: str) -> set[str]:
     return {d.key for d in world.engine.store.ledger.drafts() if d.email.startswith(who)}
+
+
+def test_a_debrief_proves_an_interview_was_seen_not_that_its_notes_were_due():
+    """The debrief goes on the calendar as soon as an interview is seen: lost before the
+    notes were due, they are written when due, not taken as sent."""
+    world = World(ACME)
+    world.cycle(at("2026-12-01 09:00"))  # before the interview: its debrief only
+    assert world.writes == (0, 1)
+    world.fresh()
+    report = world.cycle(at("2026-12-01 12:00"))
+    assert (report.drafts_created, report.calls_created) == (2, 1)
+    assert world.writes == (2, 2)
+    assert "found again: 1 debrief about 1 interview, 0 drafts" in report.rebuilt[1]

@@ -232,7 +232,7 @@ def test_a_full_database_when_the_intents_are_written_writes_nothing_remotely(tm
     report = engine.cycle(at("2026-12-01 12:05"))
     assert (report.drafts_created, report.calls_created) == (40, 1)
     engine.cycle(at("2026-12-01 12:10"))
-    assert (drafts.writes, calendar.own_created) == (40, 1)
+    assert (drafts.writes, calendar.own_created) == (40, 2)  # the call and the debrief
     store.close()
 
 
