@@ -29,7 +29,7 @@ from daemon.app.coach import ListingRecorder, Written, review, template_lines, u
 from daemon.app.coached import CoachedEngine
 from daemon.app.config import describe as describe_settings
 from daemon.app.config import find_config, load_settings, starter_config
-from daemon.app.health import service_lines
+from daemon.app.health import service_health, service_lines
 from daemon.app.status import application_statuses, debrief_lines, explain_events
 from daemon.app.wiring import build_engine, open_state
 from daemon.compose.composer import Composer
@@ -38,6 +38,7 @@ from daemon.domain.model import OwnKind
 from daemon.domain.ports import Port
 from daemon.domain.settings import Settings
 from daemon.engine.cycle import CycleReport, Engine
+from daemon.engine.rebuild import last_report
 from daemon.planning.actions import CreateDraft, PutOwnEvent
 from daemon.reading.interviews import application_key
 from daemon.store.state import StateStore
@@ -83,7 +84,8 @@ def _session(obj: Invocation, now_text: str | None) -> Iterator[_Session]:
         now = _parse_now(now_text, settings)
         store = open_state(settings)
         try:
-            yield _Session(settings, now, store, _clock(now_text, now))
+            with store.guarded():
+                yield _Session(settings, now, store, _clock(now_text, now))
         finally:
             store.close()
 
@@ -257,12 +259,21 @@ def install_service(obj: Invocation, hardened: bool, print_only: bool) -> None:
 @cli.command()
 @click.option("--now", "now_text", metavar="ISO8601", help="Pretend it is this time.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--health",
+    "with_health",
+    is_flag=True,
+    help="With --json: an object with the service's health and the applications.",
+)
 @click.pass_obj
-def status(obj: Invocation, now_text: str | None, as_json: bool) -> None:
+def status(obj: Invocation, now_text: str | None, as_json: bool, with_health: bool) -> None:
     """Show every application: drafts, calls, decisions."""
     if not as_json:  # first, and even when the state cannot be opened
         with _user_errors():
             click.echo("\n".join(service_lines(obj.settings)))
+    elif with_health:
+        with _user_errors():
+            health = service_health(obj.settings)
     with _session(obj, now_text) as session:
         settings = session.settings
         try:
@@ -278,9 +289,21 @@ def status(obj: Invocation, now_text: str | None, as_json: bool) -> None:
             for e in explain_events(session.store.events.events(), settings)
             if not e.detection.interview
         ]
+        rebuilt = last_report(session.store)
     if as_json:
-        click.echo(json.dumps([s.to_json() for s in statuses], indent=2))
+        applications = [s.to_json() for s in statuses]
+        if with_health:
+            rebuild = {"at": rebuilt[0].isoformat(), "lines": rebuilt[1]} if rebuilt else None
+            document = {"service": health, "applications": applications, "rebuilt": rebuild}
+            click.echo(json.dumps(document, indent=2))
+        else:
+            click.echo(json.dumps(applications, indent=2))
         return
+    zone = settings.profile.timezone
+    if rebuilt is not None:
+        click.echo(f"state rebuilt {rebuilt[0].astimezone(zone):%a %Y-%m-%d %H:%M %Z}:")
+        for line in rebuilt[1]:
+            click.echo(f"  {line}")
     status_view.show(statuses, settings.profile.timezone, click.echo)
     for event in set_aside:
         click.echo(f"not followed up: {event.line()}")

@@ -408,6 +408,23 @@ def read_health(state_path: Path, environ: Mapping[str, str]) -> dict[str, Any] 
     return max(found, key=lambda d: str(d.get("updated_at", "")), default=None)
 
 
+def service_health(
+    settings: Settings, *, environ: Mapping[str, str] = os.environ
+) -> dict[str, Any]:
+    """``followup status --json --health``: is the service running, and its health record.
+
+    ``health`` is the health file as the service wrote it (None before it ever ran);
+    ``running`` comes from its lock, so a killed service reads as not running.
+    """
+    state_path = settings.state.path or default_state_path(environ)
+    pid = running_pid(state_path, environ)
+    return {
+        "running": pid is not None,
+        "pid": pid or None,
+        "health": read_health(state_path, environ),
+    }
+
+
 def service_lines(
     settings: Settings,
     *,

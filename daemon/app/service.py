@@ -56,6 +56,7 @@ from daemon.app.health import (
 from daemon.app.notify import Notifier
 from daemon.domain.errors import BackendError, ConfigError
 from daemon.domain.settings import ServiceSettings, Settings
+from daemon.store.faults import StateError
 
 log = logging.getLogger(__name__)
 
@@ -432,10 +433,13 @@ class Service:
             report = runtime.engine.cycle(now)
         except Exception as error:
             fault = state_fault(error, _state_path(settings, self.environ))
-            if fault is None:
+            if fault is None and not isinstance(error, StateError):
                 raise
             self._close_runtime()
-            self._state_unwritable(settings, fault, now)
+            if fault is None:
+                self._state_unusable(error, now)  # damaged, found by a query
+            else:
+                self._state_unwritable(settings, fault, now)
             return
         finally:
             for guard in self.guards.values():
@@ -515,15 +519,7 @@ class Service:
             if fault is not None:
                 self._state_unwritable(settings, fault, now)
             else:
-                self.health.need(
-                    "state",
-                    "unusable",
-                    str(error),
-                    "The state file is never replaced by a fresh one (that would write every"
-                    " note again): fix or restore it; the service tries again every cycle.",
-                    now,
-                )
-                self.health.summary = "waiting for a usable state file"
+                self._state_unusable(error, now)
             return None
         for name, attribute in PORTS.items():
             port = getattr(runtime.engine, attribute, None)
@@ -544,6 +540,20 @@ class Service:
             "state", "unwritable", f"cannot write the state: {reason}", what_to_do, now
         )
         self.health.summary = "waiting for the state directory to be writable"
+
+    def _state_unusable(self, error: Exception, now: datetime) -> None:
+        problem, advice = str(error), ""
+        if isinstance(error, StateError):
+            problem, advice = error.problem, f"{error.what_to_do} "
+        self.health.need(
+            "state",
+            "unusable",
+            problem,
+            f"{advice}The state file is never replaced by a fresh one (that would write every"
+            " note again); the service tries again every cycle.",
+            now,
+        )
+        self.health.summary = "waiting for a usable state file"
 
     def _close_runtime(self) -> None:
         if self.runtime is not None:

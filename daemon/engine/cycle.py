@@ -41,6 +41,7 @@ from daemon.domain.ports import (
     WriteResult,
 )
 from daemon.domain.settings import Settings
+from daemon.engine import rebuild
 from daemon.planning.actions import (
     Action,
     CreateDraft,
@@ -84,6 +85,9 @@ class CycleReport:
     interviews: dict[str, Interview] = field(default_factory=dict)
     #: Nothing had changed and nothing was due: the cycle planned nothing.
     idle: bool = False
+    #: The state was new over a calendar the service had written to: what was rebuilt
+    #: and what could not be (``engine.rebuild``), one line each.
+    rebuilt: list[str] = field(default_factory=list)
 
     @property
     def calls_created(self) -> int:
@@ -135,8 +139,11 @@ class Engine:
     def cycle(self, now: datetime, *, dry_run: bool = False) -> CycleReport:
         """One cycle; only one runs at a time on one state file, across processes."""
         if dry_run:
-            return self._cycle(now, dry_run=True)
-        with self.store.exclusive():
+            with self.store.guarded():
+                return self._cycle(now, dry_run=True)
+        # A full disk or a damaged page met on the way is a StateError naming the
+        # file; whatever was intended stays intended for the next cycle.
+        with self.store.exclusive(), self.store.guarded():
             return self._cycle(now, dry_run=False)
 
     def _cycle(self, now: datetime, *, dry_run: bool) -> CycleReport:
@@ -164,9 +171,18 @@ class Engine:
             frozenset(s.own.key for s in changes.skipped if s.own is not None),
         )
         listing = self._listing(changes, stored)
+        rebuilt = None
+        if rebuild.needed(self.store, stored, listing.events):
+            rebuilt = rebuild.rebuild(
+                listing.events, self.draft_store, self.composer, self.settings, now
+            )
+            report.rebuilt = list(rebuilt.lines)
+            if not dry_run and not watched:
+                with self.store.transaction():
+                    rebuilt.record(self.store, now)
         if not dry_run and not watched:
             self._watch_drafts(now, report)
-        snapshot = self.store.snapshot()
+        snapshot = self.store.snapshot() if rebuilt is None or not dry_run else rebuilt.snapshot()
         actions = plan(
             snapshot,
             listing.events,

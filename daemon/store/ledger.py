@@ -212,3 +212,57 @@ class Ledger:
             "UPDATE drafts SET application = ? WHERE interview_uid = ?",
             (application, interview_uid),
         )
+
+    # -- a rebuilt state -------------------------------------------------------------
+
+    def adopt_drafts(self, records: Iterable[DraftRecord], now: datetime) -> None:
+        """Drafts found again after the state was lost: they exist (or were sent) already."""
+        stamp = to_utc_text(now)
+        self._db.executemany(
+            "INSERT INTO drafts(key, interview_uid, application, email, name, kind, status, late, "
+            "remote_id, intended_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(key) DO NOTHING",
+            [
+                (
+                    r.key,
+                    r.interview_uid,
+                    r.application,
+                    r.email,
+                    r.name,
+                    r.kind.value,
+                    r.status.value,
+                    int(r.late),
+                    r.remote_id,
+                    stamp,
+                    stamp,
+                )
+                for r in records
+            ],
+        )
+
+    def adopt_own(self, records: Iterable[OwnRecord], now: datetime) -> None:
+        """Own events found again on the calendar after the state was lost."""
+        self._db.executemany(
+            "INSERT INTO own_events(key, kind, application, interview_uid, series, seq, start, "
+            "end, status, observed_start, remote_id, person_name, written_text, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+            [
+                (
+                    r.key,
+                    r.kind.value,
+                    r.application,
+                    r.interview_uid,
+                    r.series,
+                    r.seq,
+                    to_utc_text(r.start),
+                    to_utc_text(r.end),
+                    r.status.value,
+                    to_utc_text(r.observed_start) if r.observed_start else None,
+                    r.remote_id,
+                    r.person_name,
+                    r.written_text,
+                    to_utc_text(now),
+                )
+                for r in records
+            ],
+        )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from daemon.domain.errors import BackendError
 from daemon.domain.model import Interview
-from daemon.store import locks, schema
+from daemon.store import faults, locks, schema
 from daemon.store.codec import (
     from_utc_text,
     interview_from_json,
@@ -70,6 +70,21 @@ class StateStore:
             yield
 
     @contextmanager
+    def guarded(self) -> Iterator[None]:
+        """SQLite's errors in the block come out as a ``StateError`` naming this file.
+
+        A full disk, a read-only folder or a page found damaged by a query then
+        reach the user as what happened to which file and what to do, and the
+        service can tell waiting (full, read-only) from asking (damaged).
+        """
+        try:
+            yield
+        except sqlite3.Error as error:
+            if not faults.is_fault(error):
+                raise  # a bug (a constraint, a misuse): reported as one
+            raise faults.state_error(self.path, error) from error
+
+    @contextmanager
     def exclusive(self, timeout: float = 120.0) -> Iterator[None]:
         """Only one cycle at a time, across processes (``once`` while ``run`` runs).
 
@@ -88,7 +103,7 @@ class StateStore:
                 f"another followup process has been busy with {self.path} for {timeout:.0f} s"
             ) from None
         except OSError as error:
-            raise BackendError(f"state lock {lock_path}: {error}") from error
+            raise faults.state_error(self.path, error, f"cannot lock {lock_path.name}") from error
 
     # -- reading -------------------------------------------------------------------
 
@@ -164,6 +179,15 @@ class StateStore:
                 "SELECT 1 FROM own_events WHERE status IN ('pending', 'removing') LIMIT 1"
             ).fetchone()
             or db.execute("SELECT 1 FROM quarantine LIMIT 1").fetchone()
+        )
+
+    def is_new(self) -> bool:
+        """Nothing recorded yet: a first start, or a state file that was lost."""
+        db = self._db
+        return not (
+            db.execute("SELECT 1 FROM interviews LIMIT 1").fetchone()
+            or db.execute("SELECT 1 FROM drafts LIMIT 1").fetchone()
+            or db.execute("SELECT 1 FROM own_events LIMIT 1").fetchone()
         )
 
     def checkpoint(self, name: str) -> str | None:
