@@ -3,7 +3,9 @@
 The real ``followup`` command over a calendar and a Maildir (the helpers of
 ``test_cli_timeline``): weeks of cycles, then the state file is deleted and the
 next cycle must write no thank-you note and no call a second time, and say
-what it could not rebuild.
+what it could not rebuild. The other cases (interviews after the last trace,
+gaps in the numbers, debriefs, an unreadable drafts folder) are in
+``tests/unit/test_rebuild.py``, over the memory adapters.
 """
 
 from __future__ import annotations
@@ -24,17 +26,6 @@ DTEND;TZID=Europe/Berlin:20261124T110000\r
 SUMMARY:Phone screen – Globex\r
 DESCRIPTION:Company: Globex\\nMet: Kim Park <kim@globex.example>\r
 ATTENDEE;CN=Kim Park;PARTSTAT=ACCEPTED:mailto:kim@globex.example\r
-END:VEVENT\r
-"""
-
-INITECH = """BEGIN:VEVENT\r
-UID:onsite-initech@test\r
-DTSTAMP:20261101T000000Z\r
-DTSTART;TZID=Europe/Berlin:20261209T090000\r
-DTEND;TZID=Europe/Berlin:20261209T100000\r
-SUMMARY:Onsite – Initech\r
-DESCRIPTION:Company: Initech\\nMet: Lou Grant <lou@initech.example>\r
-ATTENDEE;CN=Lou Grant;PARTSTAT=ACCEPTED:mailto:lou@initech.example\r
 END:VEVENT\r
 """
 
@@ -120,24 +111,3 @@ def test_a_deleted_state_writes_no_second_round(followup: Followup) -> None:
     assert [a["company"] for a in document["applications"]] == ["Acme", "Globex"]
     assert document["rebuilt"]["at"].startswith("2026-12-08T09:40")
     assert any("Globex: handled before" in line for line in document["rebuilt"]["lines"])
-
-
-def test_an_interview_after_the_last_trace_is_handled_as_new_and_said(followup: Followup) -> None:
-    weeks_of_cycles(followup)
-    lose_the_state(followup.folder)
-    path = followup.folder / "calendar.ics"
-    text = path.read_bytes().decode("utf-8")
-    path.write_bytes(text.replace("END:VCALENDAR\r\n", INITECH + "END:VCALENDAR\r\n").encode())
-    result = followup("once", "--now", "2026-12-09T11:30+01:00")
-    # Initech's interview ended after everything the service left a trace of: new.
-    assert "1 drafts created (0 late), 1 calls scheduled" in result.stdout
-    assert "not rebuilt: Initech, 'Onsite – Initech' of 2026-12-09: no trace" in result.stderr
-    assert "`followup decide Initech`" in result.stderr
-
-
-def test_a_new_state_over_a_calendar_without_own_events_rebuilds_nothing(
-    followup: Followup,
-) -> None:
-    result = followup("once", "--now", "2026-12-01T15:01+01:00")
-    assert "state rebuilt" not in result.stderr and "the state was new" not in result.stderr
-    assert "state rebuilt" not in followup("status").stdout
